@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+/**
+ * Entry point: argv + env → Config → (optional sandbox) → AppContext → transport.
+ * Only this file may import the sandbox, and only when --sandbox or `sandbox serve` asks for it.
+ */
+import { createApp } from './app.js';
+import type { AppContext, SandboxInfo } from './app-context.js';
+import type { AzureAccess } from './azure/azure-access.js';
+import { helpText } from './cli-help.js';
+import { parseCommand, type Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { httpOptionsFrom, startHttpServer } from './transports/http.js';
+import { startStdio } from './transports/stdio.js';
+import { PACKAGE_VERSION } from './version.js';
+
+interface Closable {
+    close(): Promise<void>;
+}
+
+async function main(): Promise<number | undefined> {
+    const command = parseCommand(process.argv.slice(2), process.env);
+    switch (command.kind) {
+        case 'help':
+            process.stdout.write(helpText(PACKAGE_VERSION));
+            return 0;
+        case 'version':
+            process.stdout.write(PACKAGE_VERSION + '\n');
+            return 0;
+        case 'error':
+            process.stderr.write(`acr-streaming-mcp: ${command.message}\n`);
+            return 2;
+        case 'sandbox-serve': {
+            const { runSandboxServe } = await import('./sandbox/serve-command.js');
+            const running = await runSandboxServe(command.world, line => process.stderr.write(line + '\n'));
+            closeOnSignal([running]);
+            return undefined;
+        }
+        case 'serve':
+            await serve(command.config);
+            return undefined;
+    }
+}
+
+async function serve(config: Config): Promise<void> {
+    const log = createLogger(config.logLevel);
+    const closables: Closable[] = [];
+    let azure: (() => Promise<AzureAccess>) | undefined;
+    let sandbox: SandboxInfo | undefined;
+    if (config.sandbox !== undefined) {
+        const started = await startSandboxMode(config.sandbox, log);
+        closables.push(started.sandbox);
+        azure = started.azure;
+        sandbox = started.info;
+    }
+    const app: AppContext = await createApp({ config, log, azure, sandbox });
+    if (config.transport === 'stdio') {
+        closables.unshift(startStdio(app));
+        // When the client goes away, stdin ends: leave rather than linger as an orphan.
+        process.stdin.on('end', () => void closeAll(closables).then(() => process.exit(0)));
+        log.info(`serving MCP on stdio${sandbox ? ` (${sandbox.label})` : ''}`);
+    } else {
+        const http = await startHttpServer(app, { ...httpOptionsFrom(app), port: config.port });
+        closables.unshift(http);
+        log.info(`serving MCP on ${http.url.href}${config.httpToken ? ' (bearer token required)' : ''}${sandbox ? ` (${sandbox.label})` : ''}`);
+    }
+    closeOnSignal(closables);
+}
+
+async function startSandboxMode(world: true | string, log: Logger) {
+    const [{ startSandbox }, { azureOptionsForSandbox }, { createAzureAccess }] = await Promise.all([
+        import('./sandbox/index.js'),
+        import('./wiring/sandbox-azure.js'),
+        import('./azure/azure-access.js')
+    ]);
+    const sandbox = await startSandbox({ world: world === true ? undefined : world });
+    const name = world === true ? 'demo world' : world;
+    log.info(`sandbox started (${name}); ARM at ${sandbox.armEndpoint}`);
+    return {
+        sandbox,
+        info: { label: `SANDBOX: local emulator, ${name}` },
+        azure: () => createAzureAccess(azureOptionsForSandbox(sandbox))
+    };
+}
+
+function closeOnSignal(closables: Closable[]): void {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        process.once(signal, () => void closeAll(closables).then(() => process.exit(0)));
+    }
+}
+
+async function closeAll(closables: Closable[]): Promise<void> {
+    for (const c of closables) await c.close().catch(() => undefined);
+}
+
+main().then(
+    code => {
+        if (code !== undefined) process.exitCode = code;
+    },
+    (e: unknown) => {
+        // One clear line, no stack: e.g. a broken world file names the bad field's path here.
+        process.stderr.write(`acr-streaming-mcp: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 1;
+    }
+);

@@ -1,0 +1,190 @@
+/**
+ * The sandbox world, version 1, exactly as specified in shared/design/sandbox-world.md.
+ * Every object is strict: an unknown field is an error, so a typo in a world file never passes silently.
+ * Project additions (optional fields beyond the spec) are documented in docs/sandbox.md.
+ */
+import * as z from 'zod/v4';
+
+const isoDate = z.iso.datetime({ offset: true });
+
+export const ARCHITECTURES = ['amd64', 'arm64', 'arm', '386', 'ppc64le', 's390x', 'riscv64'] as const;
+export const MEDIA_TYPE_KINDS = ['oci-manifest', 'oci-index', 'docker-manifest', 'docker-manifest-list', 'other'] as const;
+export const STREAMING_STATES = ['none', 'converted', 'converting', 'failed'] as const;
+export const FAILURE_CODES = [
+    'UNKNOWN_ERROR',
+    'RESOURCE_NOT_FOUND',
+    'UNSUPPORTED_PLATFORM',
+    'NO_SUPPORTED_PLATFORM_FOUND',
+    'UNSUPPORTED_MEDIATYPE',
+    'UNSUPPORTED_ARTIFACT_TYPE',
+    'IMAGE_NOT_RUNNABLE'
+] as const;
+export const OS_SKUS = [
+    'Ubuntu',
+    'Ubuntu2204',
+    'Ubuntu2404',
+    'AzureLinux',
+    'AzureLinux3',
+    'CBLMariner',
+    'AzureContainerLinux',
+    'Flatcar',
+    'Windows2019',
+    'Windows2022',
+    'Windows2025'
+] as const;
+export const WORKLOAD_RUNTIMES = ['OCIContainer', 'WasmWasi', 'KataVmIsolation', 'KataMshvVmIsolation'] as const;
+
+export const platformSchema = z.strictObject({
+    os: z.enum(['linux', 'windows']),
+    architecture: z.enum(ARCHITECTURES),
+    variant: z.string().nullable().default(null),
+    layerSizes: z.array(z.number().int().nonnegative()).min(1)
+});
+
+export const imageSchema = z
+    .strictObject({
+        tags: z.array(z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'not a valid OCI tag')),
+        mediaType: z.enum(MEDIA_TYPE_KINDS).default('oci-manifest'),
+        platforms: z.array(platformSchema).min(1),
+        streaming: z.enum(STREAMING_STATES).default('none'),
+        failureCode: z.enum(FAILURE_CODES).nullable().default(null),
+        pushedAt: isoDate.optional()
+    })
+    .superRefine((img, ctx) => {
+        const single = img.mediaType === 'oci-manifest' || img.mediaType === 'docker-manifest';
+        if (single && img.platforms.length !== 1) {
+            ctx.addIssue({ code: 'custom', path: ['platforms'], message: `a ${img.mediaType} has exactly one platform` });
+        }
+        if (img.streaming === 'failed' && img.failureCode === null) {
+            ctx.addIssue({ code: 'custom', path: ['failureCode'], message: 'required when streaming is "failed"' });
+        }
+        if (img.streaming !== 'failed' && img.failureCode !== null) {
+            ctx.addIssue({ code: 'custom', path: ['failureCode'], message: 'only allowed when streaming is "failed"' });
+        }
+    });
+
+export const repositorySchema = z.strictObject({
+    name: z.string().regex(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/, 'not a valid OCI repository name'),
+    convertPushedImages: z.boolean().default(false),
+    images: z.array(imageSchema).default([])
+});
+
+export const registrySchema = z.strictObject({
+    name: z.string().regex(/^[a-zA-Z0-9]{5,50}$/, 'ACR names are 5-50 alphanumerics'),
+    resourceGroup: z.string().min(1),
+    location: z.string().default('eastus'),
+    sku: z.enum(['Basic', 'Standard', 'Premium']),
+    customerManagedKey: z.boolean().default(false),
+    replications: z.array(z.string()).default([]),
+    adminUserEnabled: z.boolean().default(false),
+    anonymousPullEnabled: z.boolean().default(false),
+    publicNetworkAccess: z.enum(['Enabled', 'Disabled']).default('Enabled'),
+    roleAssignmentMode: z.enum(['LegacyRegistryPermissions', 'AbacRepositoryPermissions']).default('LegacyRegistryPermissions'),
+    repositories: z.array(repositorySchema).default([])
+});
+
+export const agentPoolSchema = z.strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, 'AKS pool names are 1-12 lowercase alphanumerics starting with a letter'),
+    mode: z.enum(['System', 'User']).default('User'),
+    osType: z.enum(['Linux', 'Windows']),
+    osSKU: z.enum(OS_SKUS),
+    osGuard: z.boolean().default(false),
+    vmSize: z.string().min(1),
+    orchestratorVersion: z.string().optional(),
+    count: z.number().int().nonnegative().default(1),
+    artifactStreaming: z.boolean().default(false),
+    workloadRuntime: z.enum(WORKLOAD_RUNTIMES).default('OCIContainer'),
+    securityType: z.enum(['ConfidentialVM', 'TrustedLaunch']).nullable().default(null),
+    provisioningState: z.string().default('Succeeded')
+});
+
+export const podSchema = z.strictObject({
+    namespace: z.string().default('default'),
+    name: z.string().min(1),
+    nodePool: z.string().min(1),
+    image: z.string().min(1),
+    imagePullSecrets: z.array(z.string()).default([]),
+    phase: z.enum(['Pending', 'Running', 'Failed']).default('Running'),
+    pullSeconds: z.number().nonnegative().optional(),
+    events: z
+        .array(z.strictObject({ type: z.enum(['Normal', 'Warning']), reason: z.string(), message: z.string() }))
+        .default([]),
+    conditions: z.array(z.strictObject({ type: z.string(), status: z.enum(['True', 'False', 'Unknown']) })).default([])
+});
+
+export const clusterSchema = z
+    .strictObject({
+        name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/, 'not a valid AKS cluster name'),
+        resourceGroup: z.string().min(1),
+        location: z.string().default('eastus'),
+        kubernetesVersion: z.string().regex(/^\d+\.\d+(\.\d+)?$/, 'expected a version such as 1.30.5'),
+        kubeletIdentityObjectId: z.string().min(1),
+        acrPull: z.array(z.string()).default([]),
+        agentPools: z.array(agentPoolSchema).min(1),
+        pods: z.array(podSchema).default([])
+    })
+    .superRefine((c, ctx) => {
+        const pools = new Set(c.agentPools.map(p => p.name));
+        c.pods.forEach((p, i) => {
+            if (!pools.has(p.nodePool)) {
+                ctx.addIssue({ code: 'custom', path: ['pods', i, 'nodePool'], message: `no agent pool named "${p.nodePool}" in this cluster` });
+            }
+        });
+    });
+
+export const faultSchema = z.strictObject({
+    method: z.string().default('*'),
+    path: z.string().min(1),
+    registry: z.string().optional(),
+    status: z.number().int().min(100).max(599).optional(),
+    retryAfterSeconds: z.number().nonnegative().optional(),
+    action: z.enum(['reset', 'slow']).optional(),
+    delayMs: z.number().int().nonnegative().optional(),
+    times: z.number().int().positive().optional()
+});
+
+export const behaviourSchema = z.strictObject({
+    conversionSeconds: z.number().nonnegative().default(3),
+    nodePoolUpdateSeconds: z.number().nonnegative().default(3),
+    latencyMs: z.number().int().nonnegative().default(0),
+    faults: z.array(faultSchema).default([])
+});
+
+export const worldSchema = z
+    .strictObject({
+        version: z.literal(1),
+        subscription: z.strictObject({
+            id: z.guid(),
+            tenantId: z.string().min(1),
+            name: z.string().default('sandbox')
+        }),
+        registries: z.array(registrySchema).default([]),
+        clusters: z.array(clusterSchema).default([]),
+        behaviour: behaviourSchema.default({ conversionSeconds: 3, nodePoolUpdateSeconds: 3, latencyMs: 0, faults: [] })
+    })
+    .superRefine((w, ctx) => {
+        const seen = new Set<string>();
+        w.registries.forEach((r, i) => {
+            const key = r.name.toLowerCase();
+            if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['registries', i, 'name'], message: `duplicate registry "${r.name}"` });
+            seen.add(key);
+        });
+        w.clusters.forEach((c, i) =>
+            c.acrPull.forEach((name, j) => {
+                if (!seen.has(name.toLowerCase())) {
+                    ctx.addIssue({ code: 'custom', path: ['clusters', i, 'acrPull', j], message: `no registry named "${name}" in this world` });
+                }
+            })
+        );
+    });
+
+export type World = z.infer<typeof worldSchema>;
+export type WorldRegistry = z.infer<typeof registrySchema>;
+export type WorldRepository = z.infer<typeof repositorySchema>;
+export type WorldImage = z.infer<typeof imageSchema>;
+export type WorldPlatform = z.infer<typeof platformSchema>;
+export type WorldCluster = z.infer<typeof clusterSchema>;
+export type WorldAgentPool = z.infer<typeof agentPoolSchema>;
+export type WorldPod = z.infer<typeof podSchema>;
+export type WorldFault = z.infer<typeof faultSchema>;
+export type WorldBehaviour = z.infer<typeof behaviourSchema>;

@@ -1,0 +1,67 @@
+/**
+ * Our own tool shape. Tools are plain objects; register-tools.ts is the one place that turns them into
+ * SDK `registerTool` calls, so SDK churn touches one file.
+ */
+import type * as z from 'zod/v4';
+import type { AppContext } from '../app-context.js';
+
+export type Toolset = 'knowledge' | 'acr' | 'aks' | 'diagnose';
+export const TOOLSETS: readonly Toolset[] = ['knowledge', 'acr', 'aks', 'diagnose'];
+
+/** read: no side effect. change: mutates, safe to repeat. destructive: mutates and removes something. */
+export type ToolKind = 'read' | 'change' | 'destructive';
+
+export interface ResourceLinkOut {
+    uri: string;
+    name: string;
+    title?: string;
+    description?: string;
+    mimeType?: string;
+}
+
+/** What a handler returns: the structured data, a one-paragraph human summary, optional resource links. */
+export interface ToolOutput<O> {
+    data: O;
+    summary: string;
+    links?: ResourceLinkOut[];
+}
+
+/** What a handler may use besides its arguments. */
+export interface ToolRuntime {
+    app: AppContext;
+    /** Aborted when the client cancels the call. Pass it to every network call. */
+    signal: AbortSignal;
+    /** Sends notifications/progress when the client asked for progress; a no-op otherwise. */
+    progress(progress: number, total?: number, message?: string): Promise<void>;
+    /** Sends a log notification to the client (if it set a level) and to stderr at debug level. */
+    log(level: 'debug' | 'info' | 'warning' | 'error', message: string): Promise<void>;
+}
+
+export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+    name: string;
+    title: string;
+    /** Says when to use the tool and when not to. */
+    description: string;
+    toolset: Toolset;
+    kind: ToolKind;
+    /** True when the tool talks to Azure (an open world); false for local knowledge. */
+    openWorld: boolean;
+    input: I;
+    output: O;
+    handler(args: z.output<I>, rt: ToolRuntime): Promise<ToolOutput<z.input<O>>>;
+}
+
+/** Identity function that keeps the input/output types of one tool tied together. */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {
+    return def;
+}
+
+/** The four MCP annotations, derived from the tool's kind in one place. */
+export function annotationsFor(def: Pick<ToolDefinition, 'kind' | 'openWorld'>) {
+    return {
+        readOnlyHint: def.kind === 'read',
+        destructiveHint: def.kind === 'destructive',
+        idempotentHint: true,
+        openWorldHint: def.openWorld
+    };
+}

@@ -1,0 +1,86 @@
+/**
+ * The seam between our tool definitions and the MCP SDK: the only file that calls `registerTool`.
+ * It derives annotations, turns handler output into structuredContent + a text summary (+ resource links),
+ * and turns every failure into an `isError` result with no stack trace.
+ */
+import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
+import type { AppContext } from '../app-context.js';
+import { redact } from '../log.js';
+import { annotationsFor, type ToolDefinition, type ToolOutput, type ToolRuntime } from './define-tool.js';
+import { isToolError } from './tool-error.js';
+
+export const SANDBOX_META_KEY = 'acr-streaming-mcp/sandbox';
+
+export function registerTools(server: McpServer, tools: readonly ToolDefinition[], app: AppContext): void {
+    for (const def of tools) {
+        server.registerTool(
+            def.name,
+            {
+                title: def.title,
+                description: def.description,
+                inputSchema: def.input,
+                outputSchema: def.output,
+                annotations: { title: def.title, ...annotationsFor(def) }
+            },
+            (async (args: unknown, ctx: ServerContext) => runTool(def, args, ctx, app)) as never
+        );
+    }
+}
+
+async function runTool(def: ToolDefinition, args: unknown, ctx: ServerContext, app: AppContext): Promise<CallToolResult> {
+    const started = Date.now();
+    try {
+        const out = await def.handler(args as never, runtimeFor(ctx, app));
+        app.log.debug(`${def.name} ok in ${Date.now() - started} ms`);
+        return toResult(out, app);
+    } catch (e) {
+        if (ctx.mcpReq.signal.aborted) return errorResult(`${def.name} was cancelled; nothing further was done.`, app);
+        if (isToolError(e)) {
+            app.log.info(`${def.name} refused: ${e.what}`);
+            return errorResult(e.toText(), app);
+        }
+        const message = e instanceof Error ? e.message : String(e);
+        app.log.error(`${def.name} failed unexpectedly: ${message}`);
+        return errorResult(
+            `${def.name} failed unexpectedly: ${message}.\nFix: retry; if it keeps failing, run the server with --log-level debug and report the stderr output.`,
+            app
+        );
+    }
+}
+
+function runtimeFor(ctx: ServerContext, app: AppContext): ToolRuntime {
+    const progressToken = ctx.mcpReq._meta?.progressToken;
+    return {
+        app,
+        signal: ctx.mcpReq.signal,
+        async progress(progress, total, message) {
+            if (progressToken === undefined) return;
+            await ctx.mcpReq.notify({
+                method: 'notifications/progress',
+                params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) }
+            });
+        },
+        async log(level, message) {
+            app.log.debug(message);
+            await ctx.mcpReq.log(level, redact(message), 'acr-streaming-mcp').catch(() => undefined);
+        }
+    };
+}
+
+function sandboxPrefix(app: AppContext): string {
+    return app.sandbox ? `[${app.sandbox.label}] ` : '';
+}
+
+function toResult(out: ToolOutput<unknown>, app: AppContext): CallToolResult {
+    const content: CallToolResult['content'] = [{ type: 'text', text: sandboxPrefix(app) + redact(out.summary) }];
+    for (const link of out.links ?? []) content.push({ type: 'resource_link', ...link });
+    return {
+        content,
+        structuredContent: out.data as Record<string, unknown>,
+        ...(app.sandbox ? { _meta: { [SANDBOX_META_KEY]: true } } : {})
+    };
+}
+
+function errorResult(text: string, app: AppContext): CallToolResult {
+    return { content: [{ type: 'text', text: sandboxPrefix(app) + redact(text) }], isError: true };
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../src/config.js';
+
+describe('configuration from flags and environment', () => {
+    it('defaults to stdio with every toolset, loopback and a writable server', () => {
+        const c = parseCommand([], {});
+        expect(c).toMatchObject({ kind: 'serve', config: { transport: 'stdio', host: '127.0.0.1', readOnly: false, toolsets: ['knowledge', 'acr', 'aks', 'diagnose'] } });
+    });
+
+    it('reads every flag from ACR_STREAMING_MCP_* and lets the flag win', () => {
+        const env = { ACR_STREAMING_MCP_TRANSPORT: 'http', ACR_STREAMING_MCP_PORT: '9000', ACR_STREAMING_MCP_READ_ONLY: 'true', ACR_STREAMING_MCP_TOOLSETS: 'knowledge' };
+        expect(parseCommand([], env)).toMatchObject({ config: { transport: 'http', port: 9000, readOnly: true, toolsets: ['knowledge'] } });
+        expect(parseCommand(['--port', '9001', '--toolsets', 'acr,aks'], env)).toMatchObject({ config: { port: 9001, toolsets: ['acr', 'aks'] } });
+    });
+
+    it.each([
+        [['--transport', 'carrier-pigeon'], /invalid --transport .*ACR_STREAMING_MCP_TRANSPORT/],
+        [['--port', '70000'], /invalid --port/],
+        [['--toolsets', 'acr,nope'], /invalid --toolsets/],
+        [['--log-level', 'loud'], /invalid --log-level/],
+        [['--http-token', 'short'], /invalid --http-token .*16 characters/],
+        [['--subscription', 'not-a-guid'], /invalid --subscription/],
+        [['--cloud', 'Mars'], /invalid --cloud/],
+        [['--frobnicate'], /Unknown option '--frobnicate'/],
+        [['serve-it'], /unexpected argument "serve-it"/],
+        [['sandbox', 'start'], /usage: acr-streaming-mcp sandbox serve/]
+    ])('rejects %j with one clear line', (argv, message) => {
+        const c = parseCommand(argv, {});
+        expect(c.kind).toBe('error');
+        if (c.kind === 'error') {
+            expect(c.message).toMatch(message);
+            expect(c.message).not.toContain('\n');
+        }
+    });
+
+    it('refuses a non-loopback HTTP listener without a token, accepts it with one', () => {
+        const bare = parseCommand(['--transport', 'http', '--host', '0.0.0.0'], {});
+        expect(bare).toMatchObject({ kind: 'error', message: expect.stringMatching(/non-loopback host 0.0.0.0 without --http-token/) });
+        const withToken = parseCommand(['--transport', 'http', '--host', '0.0.0.0', '--http-token', 'a-long-enough-secret'], {});
+        expect(withToken.kind).toBe('serve');
+    });
+
+    it('takes --sandbox with or without a world path', () => {
+        expect(parseCommand(['--sandbox'], {})).toMatchObject({ config: { sandbox: true } });
+        expect(parseCommand(['--sandbox', '--read-only'], {})).toMatchObject({ config: { sandbox: true, readOnly: true } });
+        expect(parseCommand(['--sandbox', 'w.json'], {})).toMatchObject({ config: { sandbox: 'w.json' } });
+        expect(parseCommand(['sandbox', 'serve', 'w.json'], {})).toMatchObject({ kind: 'sandbox-serve', world: 'w.json' });
+    });
+});
