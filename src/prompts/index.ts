@@ -1,0 +1,17 @@
+/**
+ * The prompts: guided tasks that embed the relevant skill pages and name only the tools this server
+ * instance actually has (toolsets and --read-only change the set), falling back to az/kubectl commands.
+ */
+import type { McpServer } from '@modelcontextprotocol/server';
+import type { AppContext } from '../app-context.js';
+import { registerEnableArtifactStreaming } from './enable-artifact-streaming.js';
+import { registerStreamingReadinessReview } from './streaming-readiness-review.js';
+import { registerTroubleshootSlowPodStart } from './troubleshoot-slow-pod-start.js';
+
+export const PROMPT_NAMES = ['troubleshoot_slow_pod_start', 'enable_artifact_streaming', 'streaming_readiness_review'] as const;
+
+export function registerPrompts(server: McpServer, app: AppContext, tools: Set<string>): void {
+    registerTroubleshootSlowPodStart(server, app, tools);
+    registerEnableArtifactStreaming(server, app, tools);
+    registerStreamingReadinessReview(server, app, tools);
+}

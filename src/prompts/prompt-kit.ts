@@ -1,0 +1,65 @@
+/**
+ * Shared pieces of the prompts: steps that name a tool only when this server instance has it (toolsets
+ * and --read-only remove tools; later issues add them), otherwise the equivalent az/kubectl command, and
+ * skill pages embedded as `resource` content so the assistant has the sourced text in front of it.
+ */
+import type { GetPromptResult } from '@modelcontextprotocol/server';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+
+export type PromptMessage = GetPromptResult['messages'][number];
+
+/** One step: with the tool when present, else the manual command(s). */
+export interface Step {
+    tool?: string;
+    /** Sentence to use when `tool` is present; may name the tool's arguments. */
+    withTool?: string;
+    /** Sentence to use otherwise: the az/kubectl way. */
+    manual: string;
+}
+
+export function renderSteps(steps: readonly Step[], tools: ReadonlySet<string>): string {
+    return steps.map((s, i) => `${i + 1}. ${s.tool && tools.has(s.tool) && s.withTool ? s.withTool : s.manual}`).join('\n');
+}
+
+/** The skill pages as embedded resources, in the order given; pages missing from the skill are skipped. */
+export function embedPages(kb: KnowledgeBase, paths: readonly string[]): PromptMessage[] {
+    return paths.flatMap(path => {
+        const page = kb.page(path);
+        if (!page) return [];
+        return [{ role: 'user' as const, content: { type: 'resource' as const, resource: { uri: page.uri, mimeType: 'text/markdown', text: page.raw } } }];
+    });
+}
+
+export function userText(text: string): PromptMessage {
+    return { role: 'user', content: { type: 'text', text } };
+}
+
+/** The search step every prompt ends with, or a pointer to the pages when the tool is filtered out. */
+export function searchStep(kb: KnowledgeBase, topic: string): Step {
+    return {
+        tool: 'streaming_search_docs',
+        withTool: `For any question the pages below do not answer (${topic}), call \`streaming_search_docs\` and read the page it links before answering.`,
+        manual: `For any question the pages below do not answer (${topic}), read the other pages of the skill, listed in skill://${kb.skillName}/SKILL.md.`
+    };
+}
+
+export interface ImageParts {
+    registry: string;
+    loginServer: string;
+    repository: string;
+    /** `repo:tag` or `repo@sha256:…`, as the az acr commands take it. */
+    reference: string;
+}
+
+/** Best-effort split of `<registry>.azurecr.io/<repo>:<tag>` for the manual commands; placeholders when it does not parse. */
+export function splitImage(image: string): ImageParts {
+    const m = /^([a-z0-9]+)\.(azurecr\.[a-z.]+)\/([^@:\s]+)((?::[\w][\w.-]*)|(?:@sha256:[a-f0-9]{64}))?$/i.exec(image.trim());
+    if (!m) return { registry: '<registry>', loginServer: '<registry>.azurecr.io', repository: '<repository>', reference: '<repository>:<tag>' };
+    const [, registry, suffix, repository, ref] = m;
+    return { registry: registry!, loginServer: `${registry}.${suffix}`, repository: repository!, reference: `${repository}${ref ?? ':latest'}` };
+}
+
+/** `-g <rg>` placeholders stay visible so the user knows to fill them in. */
+export function clusterArgs(cluster: string | undefined): string {
+    return `-g <resource-group> -n ${cluster ?? '<cluster>'}`;
+}

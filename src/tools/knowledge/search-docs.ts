@@ -1,0 +1,72 @@
+/**
+ * streaming_search_docs: full-text search over the acr-artifact-streaming skill. Each result names a
+ * section (page + exact heading) and links the page, so the assistant can read it whole and cite it.
+ */
+import * as z from 'zod/v4';
+import { defineTool } from '../define-tool.js';
+import { ToolError } from '../tool-error.js';
+
+export const SEARCH_LIMIT_MAX = 10;
+export const SEARCH_LIMIT_DEFAULT = 5;
+
+const input = z.object({
+    query: z
+        .string()
+        .max(500)
+        .describe('What to look up, in plain words or keywords, e.g. "does streaming work with customer-managed keys" or "UNSUPPORTED_PLATFORM"'),
+    limit: z.number().int().min(1).max(SEARCH_LIMIT_MAX).default(SEARCH_LIMIT_DEFAULT).describe(`Results to return, 1-${SEARCH_LIMIT_MAX} (default ${SEARCH_LIMIT_DEFAULT})`)
+});
+
+const output = z.object({
+    results: z.array(
+        z.object({
+            uri: z.string().describe('The page, readable with resources/read'),
+            page: z.string().describe('Skill-relative path of the page, e.g. references/troubleshooting.md'),
+            heading: z.string().describe('Exact heading text of the matching section in that page'),
+            snippet: z.string().describe('The most relevant ~200 characters of the section, plain text'),
+            score: z.number().min(0).max(1).describe('Relevance relative to the best result of this query (1 = best)')
+        })
+    )
+});
+
+export const searchDocsTool = defineTool({
+    name: 'streaming_search_docs',
+    title: 'Search the ACR artifact streaming docs',
+    description:
+        'Searches the sourced knowledge base on Azure Container Registry artifact streaming (requirements and compatibility, limits, ' +
+        'pricing, error and failure codes, az/kubectl commands, how it works, troubleshooting, comparisons with other lazy-pull approaches). ' +
+        'Returns the best-matching sections with a snippet and the page URI; read the page with resources/read before answering and cite it. ' +
+        'Use it for "does streaming support X", "what does error Y mean", "which command does Z". ' +
+        'Not for the live state of a particular registry, image, cluster or pod: use this server\'s registry/cluster tools for that when they are available.',
+    toolset: 'knowledge',
+    kind: 'read',
+    openWorld: false,
+    input,
+    output,
+    async handler({ query, limit }, rt) {
+        const kb = rt.app.knowledge;
+        if (kb.queryTerms(query).length === 0) {
+            throw new ToolError(
+                'No search terms',
+                query.trim() === '' ? 'the query is empty' : `"${query.trim()}" only has common words that match every page`,
+                'ask with topic words, e.g. "pull secret", "arm64 node pool", "conversion failed UNSUPPORTED_PLATFORM" or "pricing"'
+            );
+        }
+        const results = kb.search(query, limit);
+        if (results.length === 0) {
+            return {
+                data: { results: [] },
+                summary:
+                    `No section of the knowledge base matches "${query}". Try other words (a feature, an error code, a command such as ` +
+                    `"az acr artifact-streaming"), or read skill://${kb.skillName}/SKILL.md for the overview and the list of pages.`
+            };
+        }
+        const lines = results.map((r, i) => `${i + 1}. ${r.page} › ${r.heading} (score ${r.score})\n   ${r.snippet}`);
+        return {
+            data: { results },
+            summary: `${results.length} section${results.length === 1 ? '' : 's'} for "${query}":\n${lines.join('\n')}\nRead a page with resources/read on its URI (linked below).`,
+            // One link per result (not per page) so each carries its section in the title.
+            links: results.map(r => ({ uri: r.uri, name: r.page, title: `${kb.page(r.page)?.title ?? r.page} › ${r.heading}`, mimeType: 'text/markdown' }))
+        };
+    }
+});
