@@ -1,0 +1,54 @@
+// Cold start, side by side: spawn → MCP connect → tools/list answered, for the tsc output (dist/cli.js)
+// and an esbuild bundle of the same code. Decides whether shipping a bundle is worth it.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = fileURLToPath(new URL('./.out/bundle', import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+
+await build({
+    entryPoints: [`${root}/src/cli.ts`],
+    bundle: true,
+    splitting: true, // keeps the lazy Azure import a separate chunk, as in dist/
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outdir,
+    logLevel: 'error',
+    // Some dependencies are CommonJS and call require(); give the ESM bundle one.
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" }
+});
+
+const variants = { 'tsc output (dist/cli.js)': `${root}/dist/cli.js`, 'esbuild bundle': `${outdir}/cli.js` };
+
+async function once(entry) {
+    const t0 = performance.now();
+    const client = new Client({ name: 'bench', version: '1' }, { versionNegotiation: { mode: 'legacy' } });
+    const env = { ...process.env, AZURE_TOKEN_CREDENTIALS: 'AzureCliCredential', ACR_STREAMING_MCP_LOG_LEVEL: 'error' };
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [entry], cwd: root, env, stderr: 'ignore' }));
+    await client.listTools();
+    const ms = performance.now() - t0;
+    await client.close();
+    return ms;
+}
+
+const samples = Object.fromEntries(Object.keys(variants).map(k => [k, []]));
+for (let i = 0; i < RUNS; i++) {
+    // Alternate the order so neither variant always runs on a warmer machine.
+    const order = i % 2 ? Object.keys(variants).reverse() : Object.keys(variants);
+    for (const name of order) samples[name].push(await once(variants[name]));
+}
+const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rows = Object.entries(samples).map(([name, xs]) => ({ name, medianMs: Math.round(median(xs)), minMs: Math.round(Math.min(...xs)), runs: xs.length }));
+const [unbundled, bundled] = rows;
+const ratio = +(bundled.medianMs / unbundled.medianMs).toFixed(2);
+
+console.log('| variant | median ms | min ms | runs |\n|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.name} | ${r.medianMs} | ${r.minMs} | ${r.runs} |`);
+console.log(`bundle / tsc cold-start ratio: ${ratio}`);
+mkdirSync(fileURLToPath(new URL('./results', import.meta.url)), { recursive: true });
+writeFileSync(new URL('./results/startup.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, ratio }, null, 2) + '\n');

@@ -1,0 +1,206 @@
+/**
+ * The ACR token exchange for one registry (facts §1.3): challenge (GET /v2/) → Entra token → refresh token
+ * (POST /oauth2/exchange) → access token per scope (POST /oauth2/token). The refresh token is cached per
+ * registry and access tokens per scope, each until its JWT `exp` minus a skew; concurrent callers share one
+ * in-flight request. A token the registry rejects mid-session is dropped and the exchange is redone.
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import { ToolError } from '../tools/tool-error.js';
+import type { AcrTransport } from './acr-transport.js';
+import { parseBearerChallenge, type BearerChallenge } from './challenge.js';
+import type { CloudProfile } from './cloud.js';
+import { AcrHttpError } from './errors.js';
+import type { EndpointResolver } from './http-policies.js';
+import { expiresAtMs, jwtClaims } from './jwt.js';
+import { excerpt } from './names.js';
+
+export interface AuthSetup {
+    cloud: CloudProfile;
+    credential: TokenCredential;
+    transport: AcrTransport;
+    tenantId?: string;
+    resolveEndpoint?: EndpointResolver;
+    /** Renew cached tokens this long before `exp`. */
+    skewMs: number;
+    now: () => number;
+}
+
+/** Access tokens kept per registry (one per repository scope). */
+export const MAX_CACHED_SCOPES = 512;
+
+interface Cached {
+    token: string;
+    expiresAt: number;
+}
+
+/** Where the exchange goes, validated: `https://<allowed host>` plus the service name from the challenge. */
+interface Realm {
+    origin: string;
+    service: string;
+}
+
+export class AcrSession {
+    private realm?: Promise<Realm>;
+    private refresh?: Promise<Cached>;
+    private readonly access = new Map<string, Promise<Cached>>();
+
+    constructor(
+        readonly loginServer: string,
+        private readonly setup: AuthSetup,
+        /** The registry refuses ARM-audience tokens (policies.azureADAuthenticationAsArmPolicy disabled). */
+        private readonly armAudienceDisabled: boolean
+    ) {}
+
+    /** A valid access token for `scope` (e.g. `repository:ml/trainer:pull`), from cache when possible. */
+    async accessToken(scope: string, signal: AbortSignal): Promise<string> {
+        const cached = this.access.get(scope);
+        if (cached) {
+            const c = await cached.catch(() => undefined);
+            if (c && c.expiresAt - this.setup.skewMs > this.setup.now()) return c.token;
+            if (this.access.get(scope) === cached) this.access.delete(scope);
+        }
+        let pending = this.access.get(scope);
+        if (!pending) {
+            pending = this.mintAccessToken(scope, signal);
+            // Bounded: a registry scan touches many repositories; the oldest scope goes first.
+            if (this.access.size >= MAX_CACHED_SCOPES) this.access.delete(this.access.keys().next().value!);
+            this.access.set(scope, pending);
+            pending.catch(() => {
+                if (this.access.get(scope) === pending) this.access.delete(scope);
+            });
+        }
+        return (await pending).token;
+    }
+
+    /** The registry rejected a token: forget it and the refresh token behind it, so the next call re-exchanges. */
+    invalidate(scope: string): void {
+        this.access.delete(scope);
+        this.refresh = undefined;
+    }
+
+    private async mintAccessToken(scope: string, signal: AbortSignal): Promise<Cached> {
+        const realm = await this.getRealm(signal);
+        const refresh = await this.refreshToken(signal);
+        const body = new URLSearchParams({ grant_type: 'refresh_token', service: realm.service, scope, refresh_token: refresh.token });
+        const res = await this.setup.transport.send({ url: `${realm.origin}/oauth2/token`, method: 'POST', ...form(body), signal });
+        if (res.status !== 200) {
+            if (res.status === 401) this.refresh = undefined;
+            throw dataPlaneError(res.status, res.bodyAsText, this.loginServer, '/oauth2/token');
+        }
+        const token = String((JSON.parse(res.bodyAsText ?? '{}') as { access_token?: string }).access_token ?? '');
+        if (!token) throw dataPlaneError(502, 'no access_token in the answer', this.loginServer, '/oauth2/token');
+        return { token, expiresAt: expiresAtMs(token, this.setup.now(), 5 * 60_000) };
+    }
+
+    private refreshToken(signal: AbortSignal): Promise<Cached> {
+        const current = this.refresh;
+        if (current) {
+            return current.then(c => {
+                if (c.expiresAt - this.setup.skewMs > this.setup.now()) return c;
+                if (this.refresh === current) this.refresh = undefined;
+                return this.refreshToken(signal);
+            });
+        }
+        const pending = this.exchange(signal);
+        this.refresh = pending;
+        pending.catch(() => {
+            if (this.refresh === pending) this.refresh = undefined;
+        });
+        return pending;
+    }
+
+    /** POST /oauth2/exchange with an ARM-audience Entra token, falling back to the ACR audience if refused. */
+    private async exchange(signal: AbortSignal): Promise<Cached> {
+        const realm = await this.getRealm(signal);
+        const audiences = this.armAudienceDisabled ? [this.setup.cloud.acrScope] : [this.setup.cloud.armScope, this.setup.cloud.acrScope];
+        let last: Error | undefined;
+        for (const audience of audiences) {
+            const entra = await this.setup.credential.getToken(audience, { abortSignal: signal });
+            if (!entra) throw new Error('the credential returned no token');
+            const tenant = this.setup.tenantId ?? jwtClaims(entra.token).tid;
+            const body = new URLSearchParams({ grant_type: 'access_token', service: realm.service, ...(tenant ? { tenant } : {}), access_token: entra.token });
+            const res = await this.setup.transport.send({ url: `${realm.origin}/oauth2/exchange`, method: 'POST', ...form(body), signal });
+            if (res.status === 200) {
+                const token = String((JSON.parse(res.bodyAsText ?? '{}') as { refresh_token?: string }).refresh_token ?? '');
+                if (!token) throw dataPlaneError(502, 'no refresh_token in the answer', this.loginServer, '/oauth2/exchange');
+                return { token, expiresAt: expiresAtMs(token, this.setup.now(), 60 * 60_000) };
+            }
+            last = dataPlaneError(res.status, res.bodyAsText, this.loginServer, '/oauth2/exchange');
+            // Only an authentication refusal is worth a second audience; anything else is final.
+            if (res.status !== 401 && res.status !== 403) break;
+        }
+        throw last;
+    }
+
+    private getRealm(signal: AbortSignal): Promise<Realm> {
+        this.realm ??= this.fetchRealm(signal).catch(e => {
+            this.realm = undefined;
+            throw e;
+        });
+        return this.realm;
+    }
+
+    /** GET /v2/ without credentials; realm and service always come from the challenge (facts §1.2). */
+    private async fetchRealm(signal: AbortSignal): Promise<Realm> {
+        const res = await this.setup.transport.send({ url: `https://${this.loginServer}/v2/`, method: 'GET', signal });
+        const challenge = parseBearerChallenge(res.headers.get('www-authenticate'));
+        if (res.status !== 401 || !challenge) {
+            throw new ToolError(
+                `${this.loginServer} did not answer like an Azure container registry`,
+                `GET /v2/ returned ${res.status} without a Bearer challenge`,
+                'check the registry name; private-endpoint registries must be reachable from this machine'
+            );
+        }
+        return { origin: this.realmOrigin(challenge), service: challenge.service };
+    }
+
+    /**
+     * The realm decides where the Entra token is sent, so it must be this registry (or another allowed login
+     * server). With an endpoint map (sandbox), the listener's own origin stands for the login server.
+     */
+    private realmOrigin(c: BearerChallenge): string {
+        let url: URL;
+        try {
+            url = new URL(c.realm);
+        } catch {
+            throw realmRefused(this.loginServer, c.realm);
+        }
+        if (url.protocol !== 'https:' || url.username || url.password) throw realmRefused(this.loginServer, c.realm);
+        if (url.host === this.loginServer) return `https://${this.loginServer}`;
+        const mapped = this.setup.resolveEndpoint?.(this.loginServer);
+        if (mapped && new URL(mapped).origin === url.origin) return `https://${this.loginServer}`;
+        try {
+            this.setup.transport.assertAllowed(new URL(`https://${url.host}/`));
+        } catch {
+            throw realmRefused(this.loginServer, c.realm);
+        }
+        return `https://${url.host}`;
+    }
+}
+
+function form(body: URLSearchParams) {
+    return { headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: body.toString() };
+}
+
+function realmRefused(loginServer: string, realm: string): ToolError {
+    return new ToolError(
+        `Refused the token endpoint that ${loginServer} named`,
+        `its challenge points at "${excerpt(realm)}", which is not this registry; credentials are only sent to the registry itself`,
+        'check that the registry name resolves to Azure Container Registry (DNS, proxy)',
+        'HOST_NOT_ALLOWED'
+    );
+}
+
+/** An ACR error body is `{"errors":[{"code","message"}]}`. */
+export function dataPlaneError(status: number, body: string | null | undefined, loginServer: string, path: string, retryAfterSeconds?: number): AcrHttpError {
+    let code: string | undefined;
+    let message = body?.slice(0, 200) || `HTTP ${status}`;
+    try {
+        const parsed = JSON.parse(body ?? '') as { errors?: { code?: string; message?: string }[] };
+        code = parsed.errors?.[0]?.code;
+        message = parsed.errors?.[0]?.message ?? message;
+    } catch {
+        /* not JSON */
+    }
+    return new AcrHttpError(status, code, message, loginServer, path, retryAfterSeconds);
+}

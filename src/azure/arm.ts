@@ -1,0 +1,193 @@
+/**
+ * Azure Resource Manager through the official modular SDKs (built once, on first use, and reused), plus
+ * one raw GET for role assignments (no @azure/arm-authorization dependency). Every call carries the
+ * tool's abort signal; timeouts and capped retries come from our reliability policy.
+ */
+import type { Agent } from 'node:https';
+import type { TokenCredential } from '@azure/core-auth';
+import type { ContainerRegistryManagementClient, Registry } from '@azure/arm-containerregistry';
+import type { AgentPool, ContainerServiceClient, ManagedCluster } from '@azure/arm-containerservice';
+import type { CloudProfile } from './cloud.js';
+import { reliabilityPolicy, type RetrySettings } from './http-policies.js';
+import type { AgentPoolInfo, ClusterInfo, RegistryInfo, RoleAssignmentInfo } from './types.js';
+
+export interface ArmSetup {
+    cloud: CloudProfile;
+    armEndpoint: string;
+    subscriptionId: string;
+    credential: TokenCredential;
+    agent?: Agent;
+    retry: RetrySettings;
+}
+
+/** api-version for the raw role-assignment list (stable, supports $filter=principalId eq '…'). */
+export const ROLE_ASSIGNMENTS_API_VERSION = '2022-04-01';
+/** Sandbox marker tags (documented in docs/sandbox.md) where ARM has no field: OS Guard and securityType. */
+const OS_GUARD_TAG = 'sandbox-os-guard';
+const SECURITY_TYPE_TAG = 'sandbox-security-type';
+
+export function resourceGroupOf(id: string | undefined): string {
+    return /\/resourceGroups\/([^/]+)/i.exec(id ?? '')?.[1] ?? '';
+}
+
+export function toRegistryInfo(r: Registry): RegistryInfo {
+    return {
+        id: r.id ?? '',
+        name: r.name ?? '',
+        resourceGroup: resourceGroupOf(r.id),
+        loginServer: (r.loginServer ?? '').toLowerCase(),
+        location: r.location,
+        sku: String(r.sku?.name ?? r.sku?.tier ?? 'unknown'),
+        customerManagedKey: String(r.encryption?.status ?? '').toLowerCase() === 'enabled',
+        armAudienceDisabled: String(r.policies?.azureADAuthenticationAsArmPolicy?.status ?? '').toLowerCase() === 'disabled'
+    };
+}
+
+export function toClusterInfo(c: ManagedCluster): ClusterInfo {
+    return {
+        id: c.id ?? '',
+        name: c.name ?? '',
+        resourceGroup: resourceGroupOf(c.id),
+        location: c.location,
+        kubernetesVersion: c.currentKubernetesVersion ?? c.kubernetesVersion ?? '',
+        ...(c.identityProfile?.kubeletidentity?.objectId ? { kubeletObjectId: c.identityProfile.kubeletidentity.objectId } : {})
+    };
+}
+
+export function toAgentPoolInfo(p: AgentPool): AgentPoolInfo {
+    const tags = p.tags ?? {};
+    const securityType = tags[SECURITY_TYPE_TAG];
+    // OS Guard has no ARM field (facts §3.1); its node image name is the one public trace of it.
+    const osGuard = tags[OS_GUARD_TAG] === 'true' || /osguard/i.test(p.nodeImageVersion ?? '');
+    return {
+        name: p.name ?? '',
+        ...(p.mode ? { mode: p.mode } : {}),
+        osType: p.osType ?? 'Linux',
+        ...(p.osSKU ? { osSKU: p.osSKU } : {}),
+        vmSize: p.vmSize ?? '',
+        ...(p.count !== undefined ? { count: p.count } : {}),
+        artifactStreaming: p.artifactStreamingProfile?.enabled === true,
+        ...(p.workloadRuntime ? { workloadRuntime: p.workloadRuntime } : {}),
+        ...(p.currentOrchestratorVersion || p.orchestratorVersion ? { orchestratorVersion: p.currentOrchestratorVersion ?? p.orchestratorVersion } : {}),
+        ...(p.nodeImageVersion ? { nodeImageVersion: p.nodeImageVersion } : {}),
+        ...(p.provisioningState ? { provisioningState: p.provisioningState } : {}),
+        ...(osGuard ? { osGuard } : {}),
+        ...(securityType ? { confidentialVm: securityType === 'ConfidentialVM' } : {})
+    };
+}
+
+export class ArmAccess {
+    private acrClient?: Promise<ContainerRegistryManagementClient>;
+    private aksClient?: Promise<ContainerServiceClient>;
+
+    constructor(private readonly setup: ArmSetup) {}
+
+    private clientOptions() {
+        return {
+            endpoint: this.setup.armEndpoint,
+            credentials: { scopes: [this.setup.cloud.armScope] },
+            // Our reliability policy does the retrying (with a Retry-After cap); the SDK's would double it.
+            retryOptions: { maxRetries: 0 },
+            ...(this.setup.agent ? { agent: this.setup.agent } : {})
+        };
+    }
+
+    private registries(): Promise<ContainerRegistryManagementClient> {
+        this.acrClient ??= import('@azure/arm-containerregistry').then(({ ContainerRegistryManagementClient }) => {
+            const client = new ContainerRegistryManagementClient(this.setup.credential, this.setup.subscriptionId, this.clientOptions());
+            client.pipeline.addPolicy(reliabilityPolicy(this.setup.retry));
+            return client;
+        });
+        return this.acrClient;
+    }
+
+    private clusters(): Promise<ContainerServiceClient> {
+        this.aksClient ??= import('@azure/arm-containerservice').then(({ ContainerServiceClient }) => {
+            const client = new ContainerServiceClient(this.setup.credential, this.setup.subscriptionId, this.clientOptions());
+            client.pipeline.addPolicy(reliabilityPolicy(this.setup.retry));
+            return client;
+        });
+        return this.aksClient;
+    }
+
+    async listRegistries(signal: AbortSignal, resourceGroup?: string): Promise<RegistryInfo[]> {
+        const client = await this.registries();
+        const pages = resourceGroup ? client.registries.listByResourceGroup(resourceGroup, { abortSignal: signal }) : client.registries.list({ abortSignal: signal });
+        const out: RegistryInfo[] = [];
+        for await (const r of pages) out.push(toRegistryInfo(r));
+        return out;
+    }
+
+    async getRegistry(resourceGroup: string, name: string, signal: AbortSignal): Promise<RegistryInfo> {
+        return toRegistryInfo(await (await this.registries()).registries.get(resourceGroup, name, { abortSignal: signal }));
+    }
+
+    async replicationLocations(reg: RegistryInfo, signal: AbortSignal): Promise<string[]> {
+        const out: string[] = [];
+        for await (const r of (await this.registries()).replications.list(reg.resourceGroup, reg.name, { abortSignal: signal })) out.push(r.location);
+        return out;
+    }
+
+    async listClusters(signal: AbortSignal, resourceGroup?: string): Promise<ClusterInfo[]> {
+        const client = await this.clusters();
+        const pages = resourceGroup ? client.managedClusters.listByResourceGroup(resourceGroup, { abortSignal: signal }) : client.managedClusters.list({ abortSignal: signal });
+        const out: ClusterInfo[] = [];
+        for await (const c of pages) out.push(toClusterInfo(c));
+        return out;
+    }
+
+    async getCluster(resourceGroup: string, name: string, signal: AbortSignal): Promise<ClusterInfo> {
+        return toClusterInfo(await (await this.clusters()).managedClusters.get(resourceGroup, name, { abortSignal: signal }));
+    }
+
+    async listAgentPools(cluster: ClusterInfo, signal: AbortSignal): Promise<AgentPoolInfo[]> {
+        const out: AgentPoolInfo[] = [];
+        for await (const p of (await this.clusters()).agentPools.list(cluster.resourceGroup, cluster.name, { abortSignal: signal })) out.push(toAgentPoolInfo(p));
+        return out;
+    }
+
+    /** The user kubeconfig (YAML) of a cluster, from listClusterUserCredential. */
+    async userKubeconfig(cluster: ClusterInfo, signal: AbortSignal): Promise<string> {
+        const res = await (await this.clusters()).managedClusters.listClusterUserCredentials(cluster.resourceGroup, cluster.name, { abortSignal: signal });
+        const value = res.kubeconfigs?.[0]?.value;
+        if (!value) throw new Error(`ARM returned no kubeconfig for ${cluster.name}`);
+        return Buffer.from(value).toString('utf8');
+    }
+
+    /** Role assignments that apply to `principalId` at, above or below `scope` (raw ARM GET). */
+    async roleAssignments(scope: string, principalId: string, signal: AbortSignal): Promise<RoleAssignmentInfo[]> {
+        const client = await this.registries();
+        const { createPipelineRequest, createDefaultHttpClient } = await import('@azure/core-rest-pipeline');
+        const out: RoleAssignmentInfo[] = [];
+        const filter = encodeURIComponent(`principalId eq '${principalId.replace(/'/g, "''")}'`);
+        let url: string | undefined =
+            `${this.setup.armEndpoint}${scope}/providers/Microsoft.Authorization/roleAssignments?api-version=${ROLE_ASSIGNMENTS_API_VERSION}&$filter=${filter}`;
+        const http = createDefaultHttpClient();
+        for (let page = 0; url && page < 20; page++) {
+            const res = await client.pipeline.sendRequest(http, createPipelineRequest({ url, method: 'GET', abortSignal: signal }));
+            if (res.status !== 200) throw armRestError(res.status, res.bodyAsText, res.headers);
+            const body = JSON.parse(res.bodyAsText ?? '{}') as { value?: { properties?: Partial<RoleAssignmentInfo> }[]; nextLink?: string };
+            for (const v of body.value ?? []) {
+                const p = v.properties ?? {};
+                if (p.roleDefinitionId && p.scope) out.push({ roleDefinitionId: p.roleDefinitionId, scope: p.scope, principalId: p.principalId ?? principalId });
+            }
+            // nextLink must stay on the ARM endpoint: the bearer token follows it.
+            url = body.nextLink && new URL(body.nextLink).origin === new URL(this.setup.armEndpoint).origin ? body.nextLink : undefined;
+        }
+        return out;
+    }
+}
+
+/** The same shape the SDK throws (statusCode, code), so one error translation serves both. */
+function armRestError(status: number, body: string | null | undefined, headers: { get(name: string): string | undefined }): Error {
+    let code: string | undefined;
+    let message = `HTTP ${status}`;
+    try {
+        const parsed = JSON.parse(body ?? '') as { error?: { code?: string; message?: string } };
+        code = parsed.error?.code;
+        message = parsed.error?.message ?? message;
+    } catch {
+        /* not JSON */
+    }
+    return Object.assign(new Error(message), { name: 'RestError', statusCode: status, code, response: { headers } });
+}

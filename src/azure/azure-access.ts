@@ -1,0 +1,155 @@
+/**
+ * The Azure access layer's one entry point. createAzureAccess is itself imported lazily (src/app.ts) and
+ * imports no @azure/* package at load time: the SDKs load on the first call that needs them. The rest of
+ * the code sees typed functions returning plain facts, and ToolErrors for every failure.
+ */
+import { Agent } from 'node:https';
+import type { TokenCredential } from '@azure/core-auth';
+import type { Config } from '../config.js';
+import { AcrSession } from './acr-auth.js';
+import { AcrClient } from './acr-client.js';
+import { AcrTransport } from './acr-transport.js';
+import { ArmAccess } from './arm.js';
+import { cloudProfile, type CloudProfile } from './cloud.js';
+import { lazyCredential } from './credential.js';
+import { describeFailure } from './errors.js';
+import { DEFAULT_RETRY, type RetrySettings } from './http-policies.js';
+import { inspectImage, type InspectOptions } from './image-inspect.js';
+import { kubeAccessFromKubeconfig, type KubeAccess } from './kube.js';
+import { findCluster, RegistryLookup } from './lookup.js';
+import { isAcrLoginServer, parseImageRef, type ImageRef } from './names.js';
+import { resolveSubscription } from './subscription.js';
+import type { AgentPoolInfo, ClusterInfo, ImageInspection, RegistryInfo, RepositoryPage } from './types.js';
+
+export type { ImageRef } from './names.js';
+export type * from './types.js';
+export type { KubeAccess } from './kube.js';
+
+export interface AzureAccessOptions extends Partial<Pick<Config, 'cloud' | 'tenant' | 'subscription'>> {
+    /** Injected credential (sandbox, tests); otherwise DefaultAzureCredential, built on first use. */
+    credential?: TokenCredential;
+    /** Resource Manager origin; default: the cloud's. */
+    armEndpoint?: string;
+    /** Explicit endpoint map: requests are built for https://<loginServer>/… and only the socket target changes. */
+    resolveEndpoint?: (loginServer: string) => string | undefined;
+    /** Extra CA to trust (the sandbox's), via an https.Agent; TLS checks stay on. */
+    caPem?: string;
+    /** Wins over `subscription` and the environment (the sandbox's subscription). */
+    subscriptionId?: string;
+    tenantId?: string;
+    timeoutMs?: number;
+    retry?: Partial<RetrySettings>;
+    /** How long the subscription's registry list is reused (default 30 s). */
+    registryCacheMs?: number;
+    /** Renew ACR tokens this long before they expire (default 60 s). */
+    tokenSkewMs?: number;
+    env?: NodeJS.ProcessEnv;
+    now?: () => number;
+}
+
+/** AcrPull plus the built-in roles that include pull (AcrPush, Contributor, Owner). */
+export const PULL_ROLES: Record<string, string> = {
+    '7f951dda-4ed3-4680-a7ca-43fe172d538d': 'AcrPull',
+    '8311e382-0749-4cb8-b61a-304f252e45ec': 'AcrPush',
+    'b24988ac-6180-42a0-ab88-20f7382dd24c': 'Contributor',
+    '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Owner'
+};
+
+export interface AzureAccess {
+    readonly cloud: CloudProfile;
+    readonly subscriptionId: string;
+    /** Where the subscription id came from (--subscription, AZURE_SUBSCRIPTION_ID, azureProfile.json, sandbox). */
+    readonly subscriptionSource: string;
+    /** Strict parse of an image reference for this cloud (ToolError with an example on bad input). */
+    parseImage(text: string): ImageRef;
+    listRegistries(opts: { resourceGroup?: string; signal: AbortSignal }): Promise<RegistryInfo[]>;
+    findRegistry(name: string, opts: { resourceGroup?: string; signal: AbortSignal }): Promise<RegistryInfo>;
+    replicationLocations(reg: RegistryInfo, signal: AbortSignal): Promise<string[]>;
+    listRepositories(reg: RegistryInfo, opts: { n: number; last?: string; signal: AbortSignal }): Promise<RepositoryPage>;
+    getRepositoryStreaming(reg: RegistryInfo, repository: string, signal: AbortSignal): Promise<{ convertPushedImages: boolean }>;
+    /** `operations: false` skips the last-conversion lookup (for registries that cannot stream). */
+    inspectImage(reg: RegistryInfo, ref: ImageRef, signal: AbortSignal, opts?: InspectOptions): Promise<ImageInspection>;
+    findCluster(name: string, opts: { resourceGroup?: string; signal: AbortSignal }): Promise<ClusterInfo>;
+    listAgentPools(cluster: ClusterInfo, signal: AbortSignal): Promise<AgentPoolInfo[]>;
+    /** Whether `principalId` holds a pull-granting role at (or above) the registry's scope. */
+    acrPull(principalId: string, reg: RegistryInfo, signal: AbortSignal): Promise<{ granted: boolean; role: string | null }>;
+    kube(cluster: ClusterInfo, signal: AbortSignal): Promise<KubeAccess>;
+}
+
+export async function createAzureAccess(opts: AzureAccessOptions = {}): Promise<AzureAccess> {
+    const cloud = cloudProfile(opts.cloud);
+    const env = opts.env ?? process.env;
+    const tenant = opts.tenantId ?? opts.tenant;
+    const sub = opts.subscriptionId
+        ? { id: opts.subscriptionId, source: 'sandbox' as const }
+        : resolveSubscription(opts.subscription, env, tenant);
+    const now = opts.now ?? Date.now;
+    const retry: RetrySettings = { ...DEFAULT_RETRY, ...opts.retry, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) };
+    const agent = opts.caPem ? new Agent({ ca: opts.caPem, keepAlive: true }) : undefined;
+    const credential = lazyCredential({ cloud, tenant, credential: opts.credential });
+    const armEndpoint = (opts.armEndpoint ?? cloud.armEndpoint).replace(/\/+$/, '');
+    const arm = new ArmAccess({ cloud, armEndpoint, subscriptionId: sub.id, credential, agent, retry });
+    const registries = new RegistryLookup(arm, opts.registryCacheMs ?? 30_000, now, sub.id);
+    const transport = new AcrTransport({
+        agent,
+        retry,
+        resolveEndpoint: opts.resolveEndpoint,
+        isAllowedHost: host => isAcrLoginServer(host, cloud) && registries.reported.has(host)
+    });
+    const clients = new Map<string, AcrClient>();
+    const kubes = new Map<string, { at: number; value: Promise<KubeAccess> }>();
+    const ctx = (action: string) => ({ action, tenant });
+
+    const clientFor = (reg: RegistryInfo): AcrClient => {
+        transport.assertAllowed(new URL(`https://${reg.loginServer}/`));
+        let c = clients.get(reg.loginServer);
+        if (!c) {
+            const session = new AcrSession(
+                reg.loginServer,
+                { cloud, credential, transport, tenantId: tenant, resolveEndpoint: opts.resolveEndpoint, skewMs: opts.tokenSkewMs ?? 60_000, now },
+                reg.armAudienceDisabled
+            );
+            c = new AcrClient(session, transport);
+            clients.set(reg.loginServer, c);
+        }
+        return c;
+    };
+
+    return {
+        cloud,
+        subscriptionId: sub.id,
+        subscriptionSource: sub.source,
+        parseImage: text => parseImageRef(text, cloud),
+        listRegistries: ({ resourceGroup, signal }) =>
+            describeFailure(ctx('Listing container registries'), () => (resourceGroup ? registries.inResourceGroup(resourceGroup, signal) : registries.all(signal))),
+        findRegistry: (name, { resourceGroup, signal }) => describeFailure(ctx(`Looking up registry ${name}`), () => registries.find(name, resourceGroup, signal)),
+        replicationLocations: (reg, signal) => describeFailure(ctx(`Listing replications of ${reg.name}`), () => arm.replicationLocations(reg, signal)),
+        listRepositories: (reg, { n, last, signal }) => describeFailure(ctx(`Listing repositories of ${reg.loginServer}`), () => clientFor(reg).listRepositories(n, last, signal)),
+        getRepositoryStreaming: (reg, repository, signal) =>
+            describeFailure(ctx(`Reading the streaming setting of ${reg.loginServer}/${repository}`), () => clientFor(reg).repositoryStreaming(repository, signal)),
+        inspectImage: (reg, ref, signal, o) => describeFailure(ctx(`Inspecting ${ref.text}`), () => inspectImage(clientFor(reg), ref, signal, o)),
+        findCluster: (name, { resourceGroup, signal }) => describeFailure(ctx(`Looking up AKS cluster ${name}`), () => findCluster(arm, name, resourceGroup, sub.id, signal)),
+        listAgentPools: (cluster, signal) => describeFailure(ctx(`Listing node pools of ${cluster.name}`), () => arm.listAgentPools(cluster, signal)),
+        acrPull: (principalId, reg, signal) =>
+            describeFailure(ctx(`Reading role assignments on ${reg.name}`), async () => {
+                const assignments = await arm.roleAssignments(reg.id, principalId, signal);
+                const regScope = reg.id.toLowerCase();
+                for (const a of assignments) {
+                    const scope = a.scope.toLowerCase().replace(/\/+$/, '');
+                    const covers = regScope === scope || regScope.startsWith(scope + '/') || scope === '/';
+                    const role = PULL_ROLES[a.roleDefinitionId.split('/').pop()!.toLowerCase()];
+                    if (covers && role && a.principalId.toLowerCase() === principalId.toLowerCase()) return { granted: true, role };
+                }
+                return { granted: false, role: null };
+            }),
+        kube: (cluster, signal) =>
+            describeFailure(ctx(`Connecting to the Kubernetes API of ${cluster.name}`), async () => {
+                const hit = kubes.get(cluster.id);
+                if (hit && now() - hit.at < 10 * 60_000) return hit.value;
+                const value = arm.userKubeconfig(cluster, signal).then(yaml => kubeAccessFromKubeconfig(yaml, credential, retry.timeoutMs));
+                kubes.set(cluster.id, { at: now(), value });
+                value.catch(() => kubes.delete(cluster.id));
+                return value;
+            })
+    };
+}

@@ -1,0 +1,111 @@
+/**
+ * Gathers everything about one image: its manifest (an index's children fetched in parallel, bounded),
+ * platform and size per platform, the streaming referrer and the last conversion. Independent calls run
+ * in parallel once the digest is known.
+ */
+import { ToolError } from '../tools/tool-error.js';
+import { manifestKind, STREAMING_ARTIFACT_TYPE } from '../streaming/media-types.js';
+import type { AcrClient, Descriptor, FetchedManifest } from './acr-client.js';
+import { mapLimit } from './concurrency.js';
+import type { ImageRef } from './names.js';
+import type { ImageInspection, ManifestInfo, Platform, StreamingOperation } from './types.js';
+
+/** Children of an index fetched at once; indexes rarely exceed a dozen platforms. */
+export const INDEX_CONCURRENCY = 4;
+/** Bound on the platforms of one index we will read (a hostile index could list thousands). */
+export const MAX_INDEX_ENTRIES = 64;
+
+const sumLayers = (body: Record<string, unknown>) => {
+    const layers = Array.isArray(body.layers) ? (body.layers as Descriptor[]) : [];
+    return { sizeBytes: layers.reduce((n, l) => n + (typeof l.size === 'number' ? l.size : 0), 0), layers: layers.length };
+};
+
+export function isStreamingArtifact(body: Record<string, unknown>): boolean {
+    const config = body.config as Descriptor | undefined;
+    const annotations = (body.annotations ?? {}) as Record<string, string>;
+    return body.artifactType === STREAMING_ARTIFACT_TYPE || config?.mediaType === STREAMING_ARTIFACT_TYPE || annotations['streaming.format'] !== undefined;
+}
+
+/** Attestation and unknown/unknown entries (BuildKit provenance) are not runnable platforms. */
+function isRunnableEntry(d: Descriptor): boolean {
+    if (d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') return false;
+    return d.platform?.os !== 'unknown' && d.platform?.architecture !== 'unknown';
+}
+
+async function singlePlatform(client: AcrClient, repo: string, m: FetchedManifest, signal: AbortSignal): Promise<Platform> {
+    const config = m.body.config as Descriptor | undefined;
+    let os = 'unknown';
+    let architecture = 'unknown';
+    let variant: string | null = null;
+    if (config?.digest && /^sha256:[a-f0-9]{64}$/.test(config.digest)) {
+        const c = await client.blobJson(repo, config.digest, signal);
+        os = typeof c.os === 'string' ? c.os : os;
+        architecture = typeof c.architecture === 'string' ? c.architecture : architecture;
+        variant = typeof c.variant === 'string' ? c.variant : null;
+    }
+    return { os, architecture, variant, ...sumLayers(m.body), digest: m.digest };
+}
+
+export async function describeManifest(client: AcrClient, repo: string, top: FetchedManifest, signal: AbortSignal): Promise<ManifestInfo> {
+    const kind = manifestKind(top.mediaType);
+    let platforms: Platform[] = [];
+    if (kind === 'index') {
+        const entries = ((top.body.manifests as Descriptor[] | undefined) ?? []).filter(isRunnableEntry).slice(0, MAX_INDEX_ENTRIES);
+        platforms = await mapLimit(entries, INDEX_CONCURRENCY, async d => {
+            const child = await client.manifest(repo, d.digest, signal);
+            const size = child ? sumLayers(child.body) : { sizeBytes: 0, layers: 0 };
+            return {
+                os: d.platform?.os ?? 'unknown',
+                architecture: d.platform?.architecture ?? 'unknown',
+                variant: d.platform?.variant ?? null,
+                ...size,
+                digest: d.digest
+            };
+        });
+    } else if (Array.isArray(top.body.layers)) {
+        // Unsupported media types that still look like an image manifest are described the same way.
+        platforms = [await singlePlatform(client, repo, top, signal)];
+    }
+    return {
+        digest: top.digest,
+        mediaType: top.mediaType,
+        kind,
+        platforms,
+        sizeBytes: platforms.reduce((n, p) => n + p.sizeBytes, 0),
+        isStreamingArtifact: isStreamingArtifact(top.body)
+    };
+}
+
+async function lastOperation(client: AcrClient, repo: string, digest: string, signal: AbortSignal): Promise<StreamingOperation | null> {
+    const last = await client.lastOperation(repo, digest, signal);
+    if (!last) return null;
+    const op = await client.operation(repo, last.id, signal);
+    return { ...op, status: op.status || last.status };
+}
+
+export interface InspectOptions {
+    /** Read the last conversion (`_streaming/{digest}`); registries that cannot stream refuse that endpoint. */
+    operations?: boolean;
+}
+
+export async function inspectImage(client: AcrClient, ref: ImageRef, signal: AbortSignal, opts: InspectOptions = {}): Promise<ImageInspection> {
+    const top = await client.manifest(ref.repository, ref.digest ?? ref.tag!, signal);
+    if (!top) {
+        throw new ToolError(
+            `Image ${ref.text} was not found`,
+            `${ref.loginServer} has no manifest for ${ref.digest ? `digest ${ref.digest}` : `tag "${ref.tag}"`} in repository ${ref.repository}`,
+            `check the tag: \`az acr repository show-tags -n ${ref.registry} --repository ${ref.repository}\``,
+            'IMAGE_NOT_FOUND'
+        );
+    }
+    const [manifest, referrers, op] = await Promise.all([
+        describeManifest(client, ref.repository, top, signal),
+        client.referrers(ref.repository, top.digest, STREAMING_ARTIFACT_TYPE, signal),
+        opts.operations === false ? Promise.resolve(null) : lastOperation(client, ref.repository, top.digest, signal)
+    ]);
+    return {
+        manifest,
+        streamingArtifact: { present: referrers.length > 0, digest: referrers[0]?.digest ?? null },
+        lastOperation: op
+    };
+}

@@ -1,0 +1,78 @@
+/**
+ * Name → resource lookups over ARM with the messages users need: "not found" names what is visible,
+ * "ambiguous" lists the candidates. The subscription-wide registry list is cached briefly because every
+ * data-plane call first checks that ARM reported the registry's login server.
+ */
+import { ToolError } from '../tools/tool-error.js';
+import type { ArmAccess } from './arm.js';
+import type { ClusterInfo, RegistryInfo } from './types.js';
+
+const list = (names: string[], max = 10) => (names.length === 0 ? 'none' : names.slice(0, max).join(', ') + (names.length > max ? ` and ${names.length - max} more` : ''));
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+export class RegistryLookup {
+    private cached?: { at: number; value: Promise<RegistryInfo[]> };
+    /** Login servers ARM has reported in this subscription: the only registry hosts a token may go to. */
+    readonly reported = new Set<string>();
+
+    constructor(
+        private readonly arm: ArmAccess,
+        private readonly ttlMs: number,
+        private readonly now: () => number,
+        private readonly subscriptionId: string
+    ) {}
+
+    private remember(regs: RegistryInfo[]): RegistryInfo[] {
+        for (const r of regs) if (r.loginServer) this.reported.add(r.loginServer);
+        return regs;
+    }
+
+    async all(signal: AbortSignal): Promise<RegistryInfo[]> {
+        if (!this.cached || this.now() - this.cached.at > this.ttlMs) {
+            const value = this.arm.listRegistries(signal).then(r => this.remember(r));
+            this.cached = { at: this.now(), value };
+            value.catch(() => {
+                if (this.cached?.value === value) this.cached = undefined;
+            });
+        }
+        return this.cached.value;
+    }
+
+    async inResourceGroup(resourceGroup: string, signal: AbortSignal): Promise<RegistryInfo[]> {
+        return this.remember(await this.arm.listRegistries(signal, resourceGroup));
+    }
+
+    async find(name: string, resourceGroup: string | undefined, signal: AbortSignal): Promise<RegistryInfo> {
+        const regs = await this.all(signal);
+        const found = regs.filter(r => same(r.name, name) && (!resourceGroup || same(r.resourceGroup, resourceGroup)));
+        if (found.length === 1) return found[0]!;
+        const where = resourceGroup ? `resource group ${resourceGroup} of subscription ${this.subscriptionId}` : `subscription ${this.subscriptionId}`;
+        throw new ToolError(
+            `Registry "${name}" was not found`,
+            `no registry of that name is visible in ${where}; visible: ${list(regs.map(r => r.name))}`,
+            'check the name and the subscription (--subscription or AZURE_SUBSCRIPTION_ID); you need at least Reader on the registry',
+            'REGISTRY_NOT_FOUND'
+        );
+    }
+}
+
+export async function findCluster(arm: ArmAccess, name: string, resourceGroup: string | undefined, subscriptionId: string, signal: AbortSignal): Promise<ClusterInfo> {
+    const clusters = resourceGroup ? await arm.listClusters(signal, resourceGroup) : await arm.listClusters(signal);
+    const found = clusters.filter(c => same(c.name, name));
+    if (found.length === 1) return found[0]!;
+    if (found.length > 1) {
+        throw new ToolError(
+            `Cluster name "${name}" is ambiguous`,
+            `clusters of that name exist in several resource groups: ${found.map(c => c.resourceGroup).join(', ')}`,
+            'pass resourceGroup to pick one',
+            'CLUSTER_AMBIGUOUS'
+        );
+    }
+    const where = resourceGroup ? `resource group ${resourceGroup}` : `subscription ${subscriptionId}`;
+    throw new ToolError(
+        `AKS cluster "${name}" was not found`,
+        `no managed cluster of that name is visible in ${where}; visible: ${list(clusters.map(c => `${c.name} (${c.resourceGroup})`))}`,
+        'check the name, the resource group and the subscription (--subscription or AZURE_SUBSCRIPTION_ID)',
+        'CLUSTER_NOT_FOUND'
+    );
+}

@@ -1,0 +1,117 @@
+/**
+ * Strict parsing of every name that reaches a URL or decides where a token goes. Everything here runs
+ * before any network call, so hostile input (other hosts, look-alike suffixes, userinfo, ports, path
+ * tricks, control characters, huge strings) is refused with an example of the right form.
+ */
+import { ToolError } from '../tools/tool-error.js';
+import type { CloudProfile } from './cloud.js';
+
+/** ACR registry names: 5-50 alphanumerics (Microsoft.ContainerRegistry naming rules). */
+export const REGISTRY_NAME = /^[a-zA-Z0-9]{5,50}$/;
+/** OCI distribution spec, `<name>` grammar (path components separated by `/`). */
+const REPO_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+export const REPOSITORY_NAME = new RegExp(`^${REPO_COMPONENT}(?:/${REPO_COMPONENT})*$`);
+/** OCI distribution spec, `<reference>` as a tag. */
+export const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+/** Only sha256 digests, lower-case hex, as ACR produces. */
+export const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** Many clients cap `<host>/<name>` at 255 characters (OCI distribution spec); we cap the whole reference. */
+export const MAX_REFERENCE_LENGTH = 512;
+export const MAX_REPOSITORY_LENGTH = 255;
+
+export interface ImageRef {
+    registry: string;
+    loginServer: string;
+    repository: string;
+    tag?: string;
+    digest?: string;
+    /** The reference as given (normalised host), for display. */
+    text: string;
+}
+
+function example(cloud: CloudProfile): string {
+    return `contosoacr.${cloud.acrSuffix}/ml/trainer:v1 or contosoacr.${cloud.acrSuffix}/ml/trainer@sha256:<64 lowercase hex>`;
+}
+
+/** Shows a short, printable excerpt of hostile input instead of echoing 10 KB or control characters back. */
+export function excerpt(input: string): string {
+    const printable = input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+    return printable.length > 60 ? `${printable.slice(0, 60)}… (${input.length} characters)` : printable;
+}
+
+function refuse(what: string, input: string, why: string, fix: string): never {
+    throw new ToolError(`${what} "${excerpt(input)}" is not accepted`, why, fix, 'INVALID_INPUT');
+}
+
+export function assertRegistryName(name: string): string {
+    if (!REGISTRY_NAME.test(name)) {
+        refuse('Registry name', name, 'ACR registry names are 5-50 letters or digits, without the login-server suffix', 'pass the short name, e.g. "contosoacr"');
+    }
+    return name;
+}
+
+export function assertRepositoryName(name: string): string {
+    if (name.length > MAX_REPOSITORY_LENGTH || !REPOSITORY_NAME.test(name)) {
+        refuse(
+            'Repository name',
+            name,
+            'repository names are lower-case path components of letters and digits joined by ".", "_", "__" or "-", separated by "/"',
+            'pass e.g. "ml/trainer" (no registry host, no tag)'
+        );
+    }
+    return name;
+}
+
+export function assertDigest(digest: string): string {
+    if (!DIGEST.test(digest)) refuse('Digest', digest, 'a digest is "sha256:" followed by 64 lower-case hex characters', 'copy the digest exactly, e.g. from acr_inspect_image');
+    return digest;
+}
+
+/** Login server of a registry in this cloud: `<name lowercased>.<suffix>`. */
+export function loginServerFor(registry: string, cloud: CloudProfile): string {
+    return `${registry.toLowerCase()}.${cloud.acrSuffix}`;
+}
+
+/** True when `host` is exactly `<5-50 alphanumerics>.<this cloud's ACR suffix>` (no port, no extra labels). */
+export function isAcrLoginServer(host: string, cloud: CloudProfile): boolean {
+    const suffix = '.' + cloud.acrSuffix;
+    if (host !== host.toLowerCase() || !host.endsWith(suffix)) return false;
+    return REGISTRY_NAME.test(host.slice(0, -suffix.length));
+}
+
+export function parseImageRef(input: string, cloud: CloudProfile): ImageRef {
+    const fix = `use ${example(cloud)}`;
+    if (input.length > MAX_REFERENCE_LENGTH) refuse('Image reference', input, `it is longer than ${MAX_REFERENCE_LENGTH} characters`, fix);
+    if (/[\u0000-\u0020\u007f-\u009f]/.test(input)) refuse('Image reference', input, 'it contains spaces or control characters', fix);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) refuse('Image reference', input, 'an image reference has no scheme (https://)', fix);
+    const slash = input.indexOf('/');
+    if (slash <= 0) refuse('Image reference', input, `it must start with the registry login server (<registry>.${cloud.acrSuffix}/)`, fix);
+    const host = input.slice(0, slash).toLowerCase();
+    if (host.includes('@')) refuse('Image reference', input, 'user information (user@host) is not allowed', fix);
+    if (host.includes(':')) refuse('Image reference', input, 'a port is not allowed: ACR login servers use the default HTTPS port', fix);
+    if (!isAcrLoginServer(host, cloud)) {
+        refuse('Image reference', input, `"${excerpt(host)}" is not an Azure Container Registry login server of this cloud (<registry>.${cloud.acrSuffix})`, fix);
+    }
+    let rest = input.slice(slash + 1);
+    let digest: string | undefined;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST.test(digest)) refuse('Image reference', input, 'the digest after "@" must be "sha256:" followed by 64 lower-case hex characters', fix);
+    }
+    let tag: string | undefined;
+    const colon = rest.lastIndexOf(':');
+    if (colon >= 0) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag)) refuse('Image reference', input, 'a tag is 1-128 letters, digits, "_", "." or "-" and cannot start with "." or "-"', fix);
+    }
+    if (rest.length > MAX_REPOSITORY_LENGTH || !REPOSITORY_NAME.test(rest)) {
+        refuse('Image reference', input, 'the repository part must be lower-case path components (e.g. "ml/trainer"); ".." and empty components are not allowed', fix);
+    }
+    if (!tag && !digest) refuse('Image reference', input, 'it names neither a tag nor a digest', `add ":<tag>" or "@sha256:<digest>", e.g. ${example(cloud)}`);
+    const registry = host.slice(0, -(cloud.acrSuffix.length + 1));
+    const text = `${host}/${rest}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
+    return { registry, loginServer: host, repository: rest, tag, digest, text };
+}

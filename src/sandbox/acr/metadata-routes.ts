@@ -1,0 +1,98 @@
+/**
+ * ACR metadata: `/acr/v1/{repo}/_tags[/{tag}]` and `/acr/v1/{repo}/_manifests[/{digest}]`, shaped as
+ * the data-plane spec (facts §4) and the recording of `_tags/{tag}` (facts §1.4 c.1).
+ */
+import { json, type SandboxRequest, type SandboxResponse } from '../http/types.js';
+import type { AcrContext } from './acr-context.js';
+import { manifestUnknown, nameUnknown, tagUnknown } from './acr-errors.js';
+import { CHANGEABLE } from './catalog-routes.js';
+import { byName, isResponse, linkHeader, pageOf, pageParams } from './paging.js';
+import type { RepoState, StoredManifest, TagState } from './registry-state.js';
+
+const tagView = (t: TagState) => ({
+    name: t.name,
+    digest: t.digest,
+    createdTime: t.createdTime,
+    lastUpdateTime: t.lastUpdateTime,
+    signed: false,
+    changeableAttributes: { ...CHANGEABLE }
+});
+
+function manifestView(ctx: AcrContext, repo: RepoState, m: StoredManifest) {
+    return {
+        digest: m.digest,
+        imageSize: m.imageSize,
+        createdTime: m.createdTime,
+        lastUpdateTime: m.lastUpdateTime,
+        architecture: m.architecture,
+        os: m.os,
+        mediaType: m.mediaType,
+        configMediaType: m.configMediaType,
+        tags: ctx.state.tagsOf(repo, m.digest),
+        ...(m.references.length > 0
+            ? { references: m.references.map(r => ({ digest: r.digest, architecture: r.platform?.architecture, os: r.platform?.os })) }
+            : {}),
+        changeableAttributes: { ...CHANGEABLE }
+    };
+}
+
+/** `orderby`: `timedesc` | `timeasc` (by lastUpdateTime) or absent (by name/digest). */
+function ordered<T extends { lastUpdateTime: string }>(items: T[], key: (t: T) => string, orderby: string | null): T[] {
+    if (orderby === 'timedesc') return [...items].sort((a, b) => b.lastUpdateTime.localeCompare(a.lastUpdateTime) || byName(key(a), key(b)));
+    if (orderby === 'timeasc') return [...items].sort((a, b) => a.lastUpdateTime.localeCompare(b.lastUpdateTime) || byName(key(a), key(b)));
+    return [...items].sort((a, b) => byName(key(a), key(b)));
+}
+
+export function listTags(ctx: AcrContext, req: SandboxRequest, repoName: string): SandboxResponse {
+    const repo = ctx.state.repo(repoName);
+    if (!repo) return nameUnknown(repoName);
+    const p = pageParams(req.url);
+    if (isResponse(p)) return p;
+    const orderby = req.url.searchParams.get('orderby');
+    const digest = req.url.searchParams.get('digest');
+    const all = ordered([...repo.tags.values()].filter(t => !digest || t.digest === digest), t => t.name, orderby);
+    const page = pageOf(all, t => t.name, p, !orderby);
+    const headers = page.hasMore
+        ? linkHeader(`/acr/v1/${repo.name}/_tags`, page.items[page.items.length - 1].name, p.n, { orderby: orderby ?? '' })
+        : {};
+    return json(200, { registry: ctx.loginServer, imageName: repo.name, tags: page.items.map(tagView) }, headers);
+}
+
+export function getTag(ctx: AcrContext, repoName: string, tag: string): SandboxResponse {
+    const repo = ctx.state.repo(repoName);
+    if (!repo) return nameUnknown(repoName);
+    const t = repo.tags.get(tag);
+    if (!t) return tagUnknown(repoName, tag);
+    return json(200, { registry: ctx.loginServer, imageName: repo.name, tag: tagView(t) });
+}
+
+/** Untag only; the manifest stays (as `az acr repository untag`). */
+export function deleteTag(ctx: AcrContext, repoName: string, tag: string): SandboxResponse {
+    const repo = ctx.state.repo(repoName);
+    if (!repo) return nameUnknown(repoName);
+    if (!repo.tags.delete(tag)) return tagUnknown(repoName, tag);
+    repo.lastUpdateTime = ctx.nowIso();
+    return { status: 202, headers: { 'content-length': '0' } };
+}
+
+export function listManifests(ctx: AcrContext, req: SandboxRequest, repoName: string): SandboxResponse {
+    const repo = ctx.state.repo(repoName);
+    if (!repo) return nameUnknown(repoName);
+    const p = pageParams(req.url);
+    if (isResponse(p)) return p;
+    const orderby = req.url.searchParams.get('orderby');
+    const all = ordered([...repo.manifests.values()], m => m.digest, orderby);
+    const page = pageOf(all, m => m.digest, p, !orderby);
+    const headers = page.hasMore
+        ? linkHeader(`/acr/v1/${repo.name}/_manifests`, page.items[page.items.length - 1].digest, p.n, { orderby: orderby ?? '' })
+        : {};
+    return json(200, { registry: ctx.loginServer, imageName: repo.name, manifests: page.items.map(m => manifestView(ctx, repo, m)) }, headers);
+}
+
+export function getManifestProperties(ctx: AcrContext, repoName: string, reference: string): SandboxResponse {
+    const repo = ctx.state.repo(repoName);
+    if (!repo) return nameUnknown(repoName);
+    const m = ctx.state.resolve(repo, reference);
+    if (!m) return manifestUnknown(repoName, reference);
+    return json(200, { registry: ctx.loginServer, imageName: repo.name, manifest: manifestView(ctx, repo, m) });
+}

@@ -1,0 +1,163 @@
+/**
+ * The ACR token exchange (facts §1.3): Entra token -> refresh token (`POST /oauth2/exchange`),
+ * refresh token -> access token (`POST /oauth2/token`, or `GET /oauth2/token` with Basic auth as
+ * docker/skopeo do after `az acr login --expose-token`). Access tokens carry the granted scopes in an
+ * `access` claim, and every data-plane route checks them (see auth-guard.ts).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { json, type SandboxRequest, type SandboxResponse } from '../http/types.js';
+import { acrError } from './acr-errors.js';
+import { decodeJwt, encodeJwt, verifyJwt, type JwtPayload } from './jwt.js';
+import { mergeAccess, parseScopes, type AccessEntry } from './scopes.js';
+
+/**
+ * Assumption (not documented by Azure in a contract): access tokens live 75 minutes and refresh tokens
+ * 3 hours, the lifetimes commonly observed on real ACR tokens (`az acr login --expose-token` says 3 h).
+ */
+export const ACCESS_TOKEN_SECONDS = 75 * 60;
+export const REFRESH_TOKEN_SECONDS = 3 * 60 * 60;
+/** The fixed user name ACR expects with a refresh token as password (`az acr login --expose-token`). */
+export const REFRESH_TOKEN_USER = '00000000-0000-0000-0000-000000000000';
+const ISSUER = 'Azure Container Registry';
+
+export interface TokenServiceOptions {
+    loginServer: string;
+    tenantId: string;
+    /** Registry `anonymousPullEnabled`: an unauthenticated GET /oauth2/token then gets pull-only scopes. */
+    anonymousPull: boolean;
+    now: () => number;
+}
+
+export type BearerCheck = { ok: true; access: AccessEntry[]; sub: string } | { ok: false; reason: 'missing' | 'invalid' | 'expired' };
+
+/** Form body merged with the query string (clients put `service`/`scope` in either place). */
+function params(req: SandboxRequest): URLSearchParams {
+    const merged = new URLSearchParams(req.url.search);
+    const ctype = String(req.headers['content-type'] ?? '');
+    if (req.body.length > 0 && (ctype === '' || ctype.includes('x-www-form-urlencoded'))) {
+        for (const [k, v] of new URLSearchParams(req.body.toString('utf8'))) merged.append(k, v);
+    }
+    return merged;
+}
+
+const unauthorized = (message: string): SandboxResponse => acrError(401, 'UNAUTHORIZED', message);
+const badRequest = (message: string): SandboxResponse => acrError(400, 'INVALID_REQUEST', message);
+
+export class TokenService {
+    /** Per-handler key for the HMAC in the third JWT part: tokens from another sandbox run are foreign. */
+    private readonly key = randomBytes(32);
+
+    constructor(private readonly opts: TokenServiceOptions) {}
+
+    private nowSeconds(): number {
+        return Math.floor(this.opts.now() / 1000);
+    }
+
+    private serviceOk(service: string | null): boolean {
+        return service !== null && service.toLowerCase() === this.opts.loginServer.toLowerCase();
+    }
+
+    issueRefreshToken(sub: string, tenant: string): string {
+        const iat = this.nowSeconds();
+        return encodeJwt(
+            { jti: randomUUID(), sub, nbf: iat, iat, exp: iat + REFRESH_TOKEN_SECONDS, iss: ISSUER, aud: this.opts.loginServer, version: '1.0', tenant, grant_type: 'refresh_token' },
+            this.key
+        );
+    }
+
+    issueAccessToken(sub: string, access: AccessEntry[]): string {
+        const iat = this.nowSeconds();
+        return encodeJwt(
+            { jti: randomUUID(), sub, nbf: iat, iat, exp: iat + ACCESS_TOKEN_SECONDS, iss: ISSUER, aud: this.opts.loginServer, version: '1.0', access, grant_type: 'access_token' },
+            this.key
+        );
+    }
+
+    /** A refresh token this registry issued, unexpired; else undefined. */
+    private readRefreshToken(token: string | null): JwtPayload | undefined {
+        if (!token) return undefined;
+        const p = verifyJwt(token, this.key);
+        if (!p || p.grant_type !== 'refresh_token' || p.aud !== this.opts.loginServer) return undefined;
+        return typeof p.exp === 'number' && p.exp > this.nowSeconds() ? p : undefined;
+    }
+
+    /** `POST /oauth2/exchange`. */
+    exchange(req: SandboxRequest): SandboxResponse {
+        const p = params(req);
+        const grant = p.get('grant_type');
+        if (!this.serviceOk(p.get('service'))) return badRequest(`service "${p.get('service') ?? ''}" does not match this registry (${this.opts.loginServer})`);
+        if (grant === 'refresh_token') {
+            const prev = this.readRefreshToken(p.get('refresh_token'));
+            if (!prev) return unauthorized('the refresh token is missing, expired or was not issued by this registry');
+            return json(200, { refresh_token: this.issueRefreshToken(String(prev.sub), String(prev.tenant)) });
+        }
+        if (grant !== 'access_token' && grant !== 'access_token_refresh_token') {
+            return badRequest(`unsupported grant_type "${grant ?? ''}"; expected access_token or refresh_token`);
+        }
+        const aad = p.get('access_token');
+        if (!aad) return unauthorized('an Entra ID access token is required (access_token)');
+        // Any non-empty string is accepted (tests use static fake tokens); a JWT-shaped one must not be expired.
+        const claims = decodeJwt(aad);
+        if (claims && typeof claims.exp === 'number' && claims.exp <= this.nowSeconds()) {
+            return unauthorized('the Entra ID access token has expired');
+        }
+        const sub = String(claims?.oid ?? claims?.sub ?? claims?.upn ?? 'sandbox-user');
+        const tenant = p.get('tenant') || String(claims?.tid ?? this.opts.tenantId);
+        return json(200, { refresh_token: this.issueRefreshToken(sub, tenant) });
+    }
+
+    /**
+     * `POST /oauth2/token` (grant_type=refresh_token) and `GET /oauth2/token` (Basic auth with the
+     * 00000000-… user and a refresh token as password, or anonymous when the registry allows it).
+     * Assumption: the sandbox identity holds every permission (worlds have no per-user RBAC), so all
+     * requested scopes with known actions are granted; refusals happen when a token is used for a scope
+     * it was not issued for.
+     */
+    token(req: SandboxRequest): SandboxResponse {
+        const p = params(req);
+        if (!this.serviceOk(p.get('service'))) return badRequest(`service "${p.get('service') ?? ''}" does not match this registry (${this.opts.loginServer})`);
+        const requested = mergeAccess(p.getAll('scope').flatMap(parseScopes));
+        let sub: string;
+        if (req.method === 'POST' && p.get('grant_type') !== null) {
+            if (p.get('grant_type') !== 'refresh_token') return badRequest(`unsupported grant_type "${p.get('grant_type')}"; expected refresh_token`);
+            const rt = this.readRefreshToken(p.get('refresh_token'));
+            if (!rt) return unauthorized('the refresh token is missing, expired or was not issued by this registry');
+            sub = String(rt.sub);
+        } else {
+            const basic = parseBasic(req.headers.authorization);
+            if (basic) {
+                const rt = basic.user === REFRESH_TOKEN_USER ? this.readRefreshToken(basic.password) : undefined;
+                if (!rt) return unauthorized(`basic authentication failed: use user ${REFRESH_TOKEN_USER} with an ACR refresh token as password`);
+                sub = String(rt.sub);
+            } else if (this.opts.anonymousPull) {
+                const pullOnly = requested.filter(e => e.type === 'repository').map(e => ({ ...e, actions: e.actions.filter(a => a === 'pull') }));
+                const token = this.issueAccessToken('anonymous', pullOnly.filter(e => e.actions.length > 0));
+                return json(200, { access_token: token, token });
+            } else {
+                return unauthorized('authentication required: send Basic credentials or POST a refresh token');
+            }
+        }
+        const token = this.issueAccessToken(sub, requested);
+        // Docker clients read `token`, ACR clients `access_token`: the GET form answers both.
+        return json(200, req.method === 'GET' ? { access_token: token, token } : { access_token: token });
+    }
+
+    /** Reads `Authorization: Bearer <access token>` and says whether it is one of ours and unexpired. */
+    checkBearer(req: SandboxRequest): BearerCheck {
+        const header = String(req.headers.authorization ?? '');
+        const m = /^Bearer\s+(\S+)$/i.exec(header);
+        if (!m) return { ok: false, reason: 'missing' };
+        const p = verifyJwt(m[1], this.key);
+        if (!p || p.grant_type !== 'access_token' || p.aud !== this.opts.loginServer || !Array.isArray(p.access)) return { ok: false, reason: 'invalid' };
+        if (typeof p.exp !== 'number' || p.exp <= this.nowSeconds()) return { ok: false, reason: 'expired' };
+        return { ok: true, access: p.access as AccessEntry[], sub: String(p.sub) };
+    }
+}
+
+function parseBasic(header: string | undefined): { user: string; password: string } | undefined {
+    const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
+    if (!m) return undefined;
+    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+    const i = decoded.indexOf(':');
+    return i < 0 ? undefined : { user: decoded.slice(0, i), password: decoded.slice(i + 1) };
+}

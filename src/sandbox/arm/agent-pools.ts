@@ -1,0 +1,152 @@
+/**
+ * managedClusters/agentPools: get, list, and createOrUpdate as a long-running operation the way the SDK's
+ * poller (core-lro, `resourceLocationConfig: "azure-async-operation"`) consumes it:
+ *   PUT → 200 (update) / 201 (create), body with provisioningState Updating/Creating, header
+ *   `Azure-AsyncOperation: <ARM>/subscriptions/{sub}/providers/Microsoft.ContainerService/locations/{loc}/operations/{id}`;
+ *   GET that URL → `{ status: "InProgress" }` until nodePoolUpdateSeconds pass, then `{ status: "Succeeded" }`;
+ *   the poller then GETs the pool (the PUT URL) for the final result.
+ * A PUT that changes nothing answers 200 with the current pool and no operation (the poller finishes at once);
+ * assumption: real AKS may run a short reconcile operation instead.
+ * Assumption: the operation URL and body shapes follow observed AKS responses; no Retry-After is sent, so the
+ * SDK poller uses its own interval (tests pass `updateIntervalInMs`).
+ */
+import type { SandboxRequest, SandboxResponse } from '../http/types.js';
+import { json } from '../http/types.js';
+import type { WorldAgentPool, WorldCluster } from '../world/schema.js';
+import { agentPoolSchema } from '../world/schema.js';
+import type { PoolOperation } from '../state.js';
+import { armError, list, ok, RG, resourceNotFound, route, SUB, type ArmContext, type ArmRoute } from './arm-common.js';
+import { agentPoolJson } from './agent-pool-json.js';
+import { findCluster } from './managed-clusters.js';
+
+type Props = Record<string, unknown> & { artifactStreamingProfile?: { enabled?: unknown } };
+
+function operationUrl(ctx: ArmContext, op: PoolOperation, apiVersion: string): string {
+    return `${ctx.origin}/subscriptions/${ctx.state.subscriptionId}/providers/Microsoft.ContainerService/locations/${op.location}/operations/${op.id}?api-version=${apiVersion}`;
+}
+
+/**
+ * Assumption (AKS's server-side message is not public; the CLI refuses client-side): enabling streaming
+ * on a Windows pool is a 400 `InvalidParameter` naming the property.
+ */
+function windowsStreamingError(): SandboxResponse {
+    return armError(
+        400,
+        'InvalidParameter',
+        "Artifact streaming is not supported on Windows agent pools. The value of parameter 'properties.artifactStreamingProfile.enabled' is invalid."
+    );
+}
+
+function readProps(req: SandboxRequest): { props: Props; error?: undefined } | { props?: undefined; error: SandboxResponse } {
+    try {
+        const body = JSON.parse(req.body.toString('utf8') || '{}') as { properties?: unknown };
+        const props = body.properties ?? {};
+        if (typeof props !== 'object' || props === null) throw new Error('properties must be an object');
+        return { props: props as Props };
+    } catch (e) {
+        return { error: armError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: ${(e as Error).message}`) };
+    }
+}
+
+function create(ctx: ArmContext, req: SandboxRequest, c: WorldCluster, name: string, props: Props): SandboxResponse {
+    const parsed = agentPoolSchema.safeParse({
+        name,
+        mode: props.mode ?? 'User',
+        osType: props.osType ?? 'Linux',
+        osSKU: props.osSKU ?? (props.osType === 'Windows' ? 'Windows2022' : 'Ubuntu'),
+        vmSize: props.vmSize,
+        ...(typeof props.orchestratorVersion === 'string' ? { orchestratorVersion: props.orchestratorVersion } : {}),
+        count: props.count ?? 1,
+        artifactStreaming: props.artifactStreamingProfile?.enabled ?? false,
+        workloadRuntime: props.workloadRuntime ?? 'OCIContainer'
+    });
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return armError(400, 'InvalidParameter', `The value of parameter '${issue.path.join('.') || 'properties'}' is invalid: ${issue.message}.`);
+    }
+    const pool = parsed.data;
+    if (pool.osType === 'Windows' && pool.artifactStreaming) return windowsStreamingError();
+    c.agentPools.push(pool);
+    const op = ctx.state.beginPoolUpdate(c, pool, 'Creating');
+    return json(201, agentPoolJson(ctx, c, pool), { 'azure-asyncoperation': operationUrl(ctx, op, apiVersion(req)) });
+}
+
+const apiVersion = (req: SandboxRequest) => req.url.searchParams.get('api-version') ?? '2026-04-01';
+
+/** AKS refuses to change these after creation ("Changing property '…' is not allowed."). */
+const IMMUTABLE = ['vmSize', 'osType', 'osSKU', 'workloadRuntime'] as const;
+
+function update(ctx: ArmContext, req: SandboxRequest, c: WorldCluster, pool: WorldAgentPool, props: Props): SandboxResponse {
+    for (const key of IMMUTABLE) {
+        if (props[key] !== undefined && String(props[key]).toLowerCase() !== String(pool[key]).toLowerCase()) {
+            return armError(400, 'PropertyChangeNotAllowed', `Changing property '${key}' is not allowed.`);
+        }
+    }
+    // Assumption: a PUT without artifactStreamingProfile keeps the current setting (the SDK round-trips it from a GET),
+    // and only streaming, count, orchestratorVersion and mode are applied from an update.
+    const enabled = props.artifactStreamingProfile?.enabled;
+    const streaming = typeof enabled === 'boolean' ? enabled : pool.artifactStreaming;
+    if (pool.osType === 'Windows' && streaming) return windowsStreamingError();
+    const count = typeof props.count === 'number' ? props.count : pool.count;
+    const version = typeof props.orchestratorVersion === 'string' ? props.orchestratorVersion : pool.orchestratorVersion;
+    const mode = props.mode === 'System' || props.mode === 'User' ? props.mode : pool.mode;
+    const changed = streaming !== pool.artifactStreaming || count !== pool.count || (version ?? c.kubernetesVersion) !== (pool.orchestratorVersion ?? c.kubernetesVersion) || mode !== pool.mode;
+
+    const running = ctx.state.runningOperation(c, pool);
+    if (!changed) {
+        // Nothing to do: echo the pool; if an update is still running, point the poller at it.
+        const headers: Record<string, string> = running ? { 'azure-asyncoperation': operationUrl(ctx, running, apiVersion(req)) } : {};
+        return ok(agentPoolJson(ctx, c, pool), headers);
+    }
+    if (running) {
+        return armError(
+            409,
+            'OperationNotAllowed',
+            `Operation is not allowed because there's an in progress update managed cluster operation on agent pool '${pool.name}'. Please wait for it to finish before starting a new operation.`
+        );
+    }
+    // ARM shows the goal state while provisioning: the new values are visible at once, with Updating.
+    pool.artifactStreaming = streaming;
+    pool.count = count;
+    pool.mode = mode;
+    if (version !== undefined) pool.orchestratorVersion = version;
+    const op = ctx.state.beginPoolUpdate(c, pool);
+    return ok(agentPoolJson(ctx, c, pool), { 'azure-asyncoperation': operationUrl(ctx, op, apiVersion(req)) });
+}
+
+const POOLS = `${RG}/providers/Microsoft.ContainerService/managedClusters/{name}/agentPools`;
+const POOL_TYPE = 'Microsoft.ContainerService/managedClusters/agentPools';
+
+export const agentPoolRoutes: ArmRoute[] = [
+    route('GET', POOLS, (_q, p, ctx) => {
+        const f = findCluster(ctx, p.rg, p.name);
+        if (!f.c) return f.error;
+        const c = f.c;
+        return list(c.agentPools.map(pool => agentPoolJson(ctx, c, pool)));
+    }),
+    route('GET', `${POOLS}/{pool}`, (_q, p, ctx) => {
+        const f = findCluster(ctx, p.rg, p.name);
+        if (!f.c) return f.error;
+        const pool = ctx.state.pool(f.c, p.pool);
+        return pool ? ok(agentPoolJson(ctx, f.c, pool)) : resourceNotFound(POOL_TYPE, `${f.c.name}/agentPools/${p.pool}`, p.rg);
+    }),
+    route('PUT', `${POOLS}/{pool}`, (req, p, ctx) => {
+        const f = findCluster(ctx, p.rg, p.name);
+        if (!f.c) return f.error;
+        const { props, error } = readProps(req);
+        if (!props) return error;
+        const pool = ctx.state.pool(f.c, p.pool);
+        return pool ? update(ctx, req, f.c, pool, props) : create(ctx, req, f.c, p.pool, props);
+    }),
+    route('GET', `${SUB}/providers/Microsoft.ContainerService/locations/{location}/operations/{id}`, (_q, p, ctx) => {
+        const op = ctx.state.operation(p.id);
+        if (!op) return armError(404, 'NotFound', `Operation '${p.id}' was not found.`);
+        const done = ctx.state.now() >= op.doneAt;
+        return ok({
+            name: op.id,
+            status: done ? 'Succeeded' : 'InProgress',
+            startTime: new Date(op.startedAt).toISOString(),
+            ...(done ? { endTime: new Date(op.doneAt).toISOString() } : {})
+        });
+    })
+];

@@ -1,0 +1,66 @@
+/**
+ * Shared pieces of the ARM emulation: the context every resource module gets, ARM error bodies
+ * (`{"error":{"code","message"}}`, the shape the Azure SDKs turn into RestError.code), and a tiny
+ * route table with case-insensitive path templates (ARM treats `resourcegroups` and `resourceGroups` alike).
+ */
+import { json, type SandboxRequest, type SandboxResponse } from '../http/types.js';
+import type { SandboxState } from '../state.js';
+
+export interface KubeAccess {
+    server: string;
+    token: string;
+}
+
+export interface ArmContext {
+    state: SandboxState;
+    /** https origin of the ARM listener (operation URLs point back at it). */
+    origin: string;
+    /** Lowercased cluster name → its API server and the bearer token it accepts. */
+    kube: Record<string, KubeAccess>;
+    caPem: string;
+}
+
+export type Params = Record<string, string>;
+
+export interface ArmRoute {
+    method: string;
+    re: RegExp;
+    handle(req: SandboxRequest, p: Params, ctx: ArmContext): SandboxResponse | Promise<SandboxResponse>;
+}
+
+export function armError(status: number, code: string, message: string, headers: Record<string, string> = {}): SandboxResponse {
+    return json(status, { error: { code, message } }, headers);
+}
+
+/** `{name}` becomes a named group matching one path segment. */
+export function route(method: string, template: string, handle: ArmRoute['handle']): ArmRoute {
+    const body = template
+        .split(/(\{[a-zA-Z]+\})/)
+        .map(part => (part.startsWith('{') ? `(?<${part.slice(1, -1)}>[^/]+)` : part.replace(/[.+?^$()|[\]\\]/g, '\\$&')))
+        .join('');
+    return { method, re: new RegExp(`^${body}$`, 'i'), handle };
+}
+
+export const RG = '/subscriptions/{sub}/resourceGroups/{rg}';
+export const SUB = '/subscriptions/{sub}';
+
+export const ok = (body: object, headers: Record<string, string> = {}): SandboxResponse => json(200, body, headers);
+export const list = (items: object[]): SandboxResponse => json(200, { value: items });
+
+export function resourceGroupNotFound(rg: string): SandboxResponse {
+    return armError(404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`);
+}
+
+/** The message real ARM sends for a missing resource in an existing group. */
+export function resourceNotFound(type: string, name: string, rg: string): SandboxResponse {
+    return armError(
+        404,
+        'ResourceNotFound',
+        `The Resource '${type}/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`
+    );
+}
+
+/** Stable ISO timestamp some time before the sandbox started (creation dates). */
+export function pastIso(ctx: ArmContext, daysAgo: number): string {
+    return new Date(ctx.state.startedAt - daysAgo * 86_400_000).toISOString();
+}

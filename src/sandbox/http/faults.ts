@@ -1,0 +1,130 @@
+/**
+ * Injected failures (world `behaviour.faults`, plus faults added at runtime by tests), matched in order.
+ * A fault with `times` is spent after that many matches; without it, it matches forever.
+ *
+ * Path globs: `*` matches one or more characters of the decoded path, including `/` (repository names
+ * contain slashes: `/acr/v1/*\/_streaming` must match `ml/trainer`). The query string is never part of
+ * the match. Matching is case-insensitive because ARM paths are (`resourcegroups` = `resourceGroups`).
+ */
+import type * as z from 'zod/v4';
+import { faultSchema, type WorldFault } from '../world/schema.js';
+import type { SandboxResponse } from './types.js';
+import { json } from './types.js';
+
+/** A fault as written in a world file (defaults not yet applied). */
+export type FaultInput = z.input<typeof faultSchema>;
+
+export type EndpointKind = 'arm' | 'registry' | 'kube';
+
+interface ActiveFault {
+    fault: WorldFault;
+    re: RegExp;
+    remaining: number;
+}
+
+export interface FaultControl {
+    /** Appends a fault (validated like a world fault; throws on a bad one). */
+    add(fault: FaultInput): void;
+    /** Removes every fault, including those from the world. */
+    clear(): void;
+    /** The faults not yet spent, in match order. */
+    list(): WorldFault[];
+}
+
+export function globToRegExp(glob: string): RegExp {
+    const body = glob
+        .split('*')
+        .map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^?]+');
+    return new RegExp(`^${body}$`, 'i');
+}
+
+export class Faults implements FaultControl {
+    private active: ActiveFault[] = [];
+
+    constructor(initial: WorldFault[] = []) {
+        for (const f of initial) this.add(f);
+    }
+
+    add(input: FaultInput): void {
+        const fault = faultSchema.parse(input);
+        if (fault.status === undefined && fault.action === undefined) {
+            throw new Error(`fault for ${fault.path} needs a "status" or an "action"`);
+        }
+        this.active.push({ fault, re: globToRegExp(fault.path), remaining: fault.times ?? Infinity });
+    }
+
+    clear(): void {
+        this.active = [];
+    }
+
+    list(): WorldFault[] {
+        return this.active.filter(a => a.remaining > 0).map(a => a.fault);
+    }
+
+    /** The first live fault matching this request on this listener; consumes one of its `times`. */
+    take(method: string, path: string, registry: string | undefined): WorldFault | undefined {
+        for (const a of this.active) {
+            if (a.remaining <= 0) continue;
+            const f = a.fault;
+            if (f.method !== '*' && f.method.toUpperCase() !== method.toUpperCase()) continue;
+            // A fault naming a registry applies only to that registry's listener.
+            if (f.registry !== undefined && f.registry.toLowerCase() !== registry?.toLowerCase()) continue;
+            if (!a.re.test(path)) continue;
+            a.remaining--;
+            return f;
+        }
+        return undefined;
+    }
+}
+
+const ARM_CODES: Record<number, string> = {
+    400: 'BadRequest',
+    401: 'InvalidAuthenticationToken',
+    403: 'AuthorizationFailed',
+    404: 'NotFound',
+    409: 'Conflict',
+    429: 'TooManyRequests',
+    500: 'InternalServerError',
+    502: 'BadGateway',
+    503: 'ServiceUnavailable',
+    504: 'GatewayTimeout'
+};
+/** Docker distribution error codes (ACR uses the same set). */
+const ACR_CODES: Record<number, string> = {
+    401: 'UNAUTHORIZED',
+    403: 'DENIED',
+    404: 'NAME_UNKNOWN',
+    429: 'TOOMANYREQUESTS',
+    503: 'UNAVAILABLE'
+};
+const KUBE_REASONS: Record<number, string> = {
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'NotFound',
+    409: 'Conflict',
+    429: 'TooManyRequests',
+    500: 'InternalError',
+    503: 'ServiceUnavailable',
+    504: 'Timeout'
+};
+
+/** The answer of a `status` fault, with the error body the endpoint kind would really send. */
+export function faultResponse(kind: EndpointKind, fault: WorldFault): SandboxResponse {
+    const status = fault.status ?? 500;
+    const headers: Record<string, string> = {};
+    if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.ceil(fault.retryAfterSeconds));
+    const message = `Injected by the sandbox (fault on ${fault.method} ${fault.path}).`;
+    switch (kind) {
+        case 'arm':
+            return json(status, { error: { code: ARM_CODES[status] ?? `Http${status}`, message } }, headers);
+        case 'registry':
+            return json(status, { errors: [{ code: ACR_CODES[status] ?? (status >= 500 ? 'UNKNOWN' : 'UNSUPPORTED'), message }] }, headers);
+        case 'kube':
+            return json(
+                status,
+                { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: KUBE_REASONS[status] ?? 'Unknown', code: status },
+                headers
+            );
+    }
+}

@@ -1,0 +1,158 @@
+/**
+ * The sandbox: a local HTTPS emulator of ARM, each registry's ACR data plane, and each cluster's
+ * Kubernetes API, driven by a world file. The official Azure SDKs and @kubernetes/client-node work
+ * against it unchanged; they only need the endpoint(s) and the CA it returns.
+ *
+ * One listener per endpoint, all on 127.0.0.1 with random ports:
+ *   ARM            → armEndpoint
+ *   each registry  → registryEndpoints[<name>.azurecr.io] (clients map the real login server to this origin)
+ *   each cluster   → kubeEndpoints[<cluster>] (also reachable through listClusterUserCredential's kubeconfig)
+ */
+import { randomBytes } from 'node:crypto';
+import { createRegistryHandler } from './acr/registry-handler.js';
+import { createArmHandler } from './arm/arm-handler.js';
+import type { KubeAccess } from './arm/arm-common.js';
+import { Faults, type FaultControl, type FaultInput } from './http/faults.js';
+import { RequestLog } from './http/request-log.js';
+import { buildKubeconfig } from './kube/kubeconfig.js';
+import { createKubeHandler } from './kube/kube-handler.js';
+import { startListener, type Listener } from './server.js';
+import { SandboxState } from './state.js';
+import { createCertificate } from './tls.js';
+import { DEMO_WORLD_PATH, loadWorld } from './world/load-world.js';
+import { behaviourSchema, type World, type WorldBehaviour } from './world/schema.js';
+import type { SandboxHandler } from './http/types.js';
+
+export { DEMO_WORLD_PATH, WorldError, loadWorld } from './world/load-world.js';
+export type { RequestLog, RequestLogEntry } from './http/request-log.js';
+export type { FaultControl, FaultInput } from './http/faults.js';
+
+export interface StartSandboxOptions {
+    /** A world object or a path to a world JSON file. Default: the demo world. */
+    world?: World | string;
+    /** Per registry name: proxy /v2 manifests and blobs to a real OCI registry. */
+    upstream?: Record<string, { url: string; caPem?: string }>;
+    /** Overrides of the world's behaviour (tests: short conversion/update times, faults). Faults are appended. */
+    behaviour?: Partial<Omit<WorldBehaviour, 'faults'>> & { faults?: FaultInput[] };
+    /** Clock for time-driven transitions (tests). Default Date.now. */
+    now?: () => number;
+}
+
+export interface Sandbox {
+    /** The live world: ARM writes (agent pool updates) show here. */
+    world: World;
+    subscriptionId: string;
+    tenantId: string;
+    /** https origin of the ARM listener: the `endpoint` option of the ARM SDK clients. */
+    armEndpoint: string;
+    /** Login server (`contosoacr.azurecr.io`) → https origin of that registry's listener. */
+    registryEndpoints: Record<string, string>;
+    /** Cluster name → https origin of its Kubernetes API server. */
+    kubeEndpoints: Record<string, string>;
+    /** Cluster name → a ready kubeconfig (YAML) for it (the same one listClusterUserCredential returns). */
+    kubeconfigs: Record<string, string>;
+    /** PEM of the CA every listener's certificate chains to; trust it explicitly (https.Agent({ ca })). */
+    caPem: string;
+    /** The same CA as a file (removed on close). */
+    caPath: string;
+    /** Directory holding ca.pem (and cert-dir/ca.crt for `skopeo --cert-dir`); removed on close. */
+    dir: string;
+    requestLog: RequestLog;
+    faults: FaultControl;
+    close(): Promise<void>;
+}
+
+export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sandbox> {
+    const world = await loadWorld(opts.world ?? DEMO_WORLD_PATH);
+    const { faults: extraFaults = [], ...overrides } = opts.behaviour ?? {};
+    world.behaviour = behaviourSchema.parse({ ...world.behaviour, ...overrides, faults: [...world.behaviour.faults, ...extraFaults] });
+
+    const loginServers = world.registries.map(r => `${r.name.toLowerCase()}.azurecr.io`);
+    const cert = await createCertificate(loginServers);
+    const now = opts.now ?? Date.now;
+    const state = new SandboxState(world, now, now());
+    const log = new RequestLog();
+    const faults = new Faults(world.behaviour.faults);
+    const listeners: Listener[] = [];
+    const closers: Array<() => Promise<void>> = [];
+
+    const listen = async (id: string, kind: 'arm' | 'registry' | 'kube', handlers: () => SandboxHandler[], registry?: string) => {
+        const l = await startListener({
+            id,
+            kind,
+            registry,
+            keyPem: cert.keyPem,
+            certPem: cert.certPem,
+            log,
+            faults,
+            latencyMs: () => world.behaviour.latencyMs,
+            handlers
+        });
+        listeners.push(l);
+        return l;
+    };
+
+    try {
+        // Kube listeners first: ARM's kubeconfigs must know their origins.
+        const kube: Record<string, KubeAccess> = {};
+        const kubeEndpoints: Record<string, string> = {};
+        const kubeconfigs: Record<string, string> = {};
+        await Promise.all(
+            world.clusters.map(async c => {
+                const token = `sandbox-kube-${c.name.toLowerCase()}-${randomBytes(12).toString('hex')}`;
+                let handler: SandboxHandler | undefined;
+                const l = await listen(`kube:${c.name}`, 'kube', () => (handler ? [handler] : []));
+                handler = createKubeHandler({ state, clusterName: c.name, token, hostPort: `127.0.0.1:${l.port}` });
+                kube[c.name.toLowerCase()] = { server: l.origin, token };
+                kubeEndpoints[c.name] = l.origin;
+                kubeconfigs[c.name] = buildKubeconfig({ cluster: c.name, resourceGroup: c.resourceGroup, server: l.origin, caPem: cert.caPem, token });
+            })
+        );
+
+        const registryEndpoints: Record<string, string> = {};
+        await Promise.all(
+            world.registries.map(async r => {
+                const loginServer = `${r.name.toLowerCase()}.azurecr.io`;
+                let handler: SandboxHandler | undefined;
+                const l = await listen(`registry:${r.name}`, 'registry', () => (handler ? [handler] : []), r.name);
+                // The registry handler needs the listener's origin (token realm, Location headers), so it comes second.
+                const h = createRegistryHandler({ world, registry: r, loginServer, origin: l.origin, behaviour: world.behaviour, upstream: opts.upstream?.[r.name], now });
+                handler = h.handle;
+                closers.push(() => h.close());
+                registryEndpoints[loginServer] = l.origin;
+            })
+        );
+
+        let armHandler: SandboxHandler | undefined;
+        const arm = await listen('arm', 'arm', () => (armHandler ? [armHandler] : []));
+        armHandler = createArmHandler({ state, origin: arm.origin, kube, caPem: cert.caPem });
+
+        let closed = false;
+        return {
+            world,
+            subscriptionId: world.subscription.id,
+            tenantId: world.subscription.tenantId,
+            armEndpoint: arm.origin,
+            registryEndpoints,
+            kubeEndpoints,
+            kubeconfigs,
+            caPem: cert.caPem,
+            caPath: cert.caPath,
+            dir: cert.dir,
+            requestLog: log,
+            faults,
+            async close() {
+                if (closed) return;
+                closed = true;
+                await Promise.all(listeners.map(l => l.close()));
+                await Promise.all(closers.map(c => c()));
+                await cert.dispose();
+            }
+        };
+    } catch (e) {
+        await Promise.allSettled(listeners.map(l => l.close()));
+        await Promise.allSettled(closers.map(c => c()));
+        await cert.dispose();
+        throw e;
+    }
+}

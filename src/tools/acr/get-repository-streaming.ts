@@ -1,0 +1,74 @@
+/** acr_get_repository_streaming: the auto-conversion flag (convertPushedImages) of one or all repositories. */
+import * as z from 'zod/v4';
+import { mapLimit } from '../../azure/concurrency.js';
+import { assertRegistryName, assertRepositoryName, REPOSITORY_NAME } from '../../azure/names.js';
+import { registrySupport } from '../../streaming/registry-rules.js';
+import { defineTool } from '../define-tool.js';
+import { ToolError } from '../tool-error.js';
+import { decodeCursor, encodeCursor, MAX_ARG_LENGTH, registryArg, resourceGroupArg, assertResourceGroup } from './shared.js';
+
+/** Parallel `_streaming` reads per page: enough to hide latency, few enough not to trip throttling. */
+export const REPOSITORY_CONCURRENCY = 8;
+
+const repoOut = z.object({ repository: z.string(), convertPushedImages: z.boolean() });
+
+export const getRepositoryStreamingTool = defineTool({
+    name: 'acr_get_repository_streaming',
+    title: 'Show repository auto-conversion for artifact streaming',
+    description:
+        'Shows whether new pushes to a repository are converted to streaming artifacts automatically (convertPushedImages), ' +
+        'for one repository or, without `repository`, for every repository of the registry (paginated). ' +
+        'Use it before enabling auto-conversion or to audit a registry. Not for one image\'s streaming state (use acr_inspect_image).',
+    toolset: 'acr',
+    kind: 'read',
+    openWorld: true,
+    input: z.object({
+        registry: registryArg,
+        resourceGroup: resourceGroupArg.optional(),
+        repository: z.string().max(MAX_ARG_LENGTH).optional().describe('Repository, e.g. "ml/trainer"; omit to list all repositories'),
+        limit: z.number().int().min(1).max(200).default(50).describe('Repositories per page when listing all (1-200, default 50)'),
+        cursor: z.string().max(MAX_ARG_LENGTH).optional().describe('nextCursor from a previous call, to get the next page')
+    }),
+    output: z.object({
+        registry: z.string(),
+        repository: z.string().optional().describe('Set when one repository was asked for'),
+        convertPushedImages: z.boolean().optional().describe('Set when one repository was asked for'),
+        repositories: z.array(repoOut).optional().describe('Set when listing all repositories'),
+        nextCursor: z.string().nullable().optional().describe('When listing: pass it back to get the next page; null on the last page')
+    }),
+    async handler(args, rt) {
+        const name = assertRegistryName(args.registry);
+        const resourceGroup = assertResourceGroup(args.resourceGroup);
+        const repository = args.repository === undefined ? undefined : assertRepositoryName(args.repository);
+        const after = decodeCursor(args.cursor, s => REPOSITORY_NAME.test(s));
+        const azure = await rt.app.azure();
+        const reg = await azure.findRegistry(name, { resourceGroup, signal: rt.signal });
+        const support = registrySupport(reg);
+        if (!support.supported) {
+            throw new ToolError(
+                `Registry ${reg.name} cannot use artifact streaming`,
+                support.reasons.map(r => r.message).join('; '),
+                'streaming needs a Premium registry without customer-managed keys: `az acr update -n ' + reg.name + ' --sku Premium`',
+                'REGISTRY_UNSUPPORTED'
+            );
+        }
+        if (repository) {
+            const { convertPushedImages } = await azure.getRepositoryStreaming(reg, repository, rt.signal);
+            return {
+                data: { registry: reg.name, repository, convertPushedImages },
+                summary: `${reg.loginServer}/${repository}: auto-conversion is ${convertPushedImages ? 'on (new pushes are converted)' : 'off'}.`
+            };
+        }
+        const page = await azure.listRepositories(reg, { n: args.limit, last: after, signal: rt.signal });
+        const repositories = await mapLimit(page.repositories, REPOSITORY_CONCURRENCY, async repo => ({
+            repository: repo,
+            ...(await azure.getRepositoryStreaming(reg, repo, rt.signal))
+        }));
+        const nextCursor = page.last ? encodeCursor(page.last) : null;
+        const on = repositories.filter(r => r.convertPushedImages).map(r => r.repository);
+        const summary =
+            `${repositories.length} repositor${repositories.length === 1 ? 'y' : 'ies'} in ${reg.loginServer}; auto-conversion on for ${on.length}` +
+            `${on.length ? `: ${on.slice(0, 10).join(', ')}${on.length > 10 ? ', …' : ''}` : ''}${nextCursor ? ' (more: pass nextCursor)' : ''}.`;
+        return { data: { registry: reg.name, repositories, nextCursor }, summary };
+    }
+});

@@ -1,0 +1,81 @@
+/** acr_inspect_image: one image's platforms, sizes, streaming artifact, last conversion and eligibility. */
+import * as z from 'zod/v4';
+import { cloudProfile } from '../../azure/cloud.js';
+import { parseImageRef } from '../../azure/names.js';
+import { imageEligibility } from '../../streaming/image-rules.js';
+import { registrySupport } from '../../streaming/registry-rules.js';
+import { defineTool } from '../define-tool.js';
+import { ToolError } from '../tool-error.js';
+import { formatBytes, MAX_ARG_LENGTH, reasonSchema } from './shared.js';
+
+export const inspectImageTool = defineTool({
+    name: 'acr_inspect_image',
+    title: 'Inspect an image for artifact streaming',
+    description:
+        'Inspects one image in Azure Container Registry: digest, media type, platforms with sizes, whether a streaming ' +
+        'artifact exists, the last conversion operation, and whether the image is eligible (with the conversion error ' +
+        'code it would hit). Use it for "is this image streamable / converted?". Not for why a pod pulls slowly ' +
+        '(use streaming_diagnose) or for whole registries (use streaming_scan_registry).',
+    toolset: 'acr',
+    kind: 'read',
+    openWorld: true,
+    input: z.object({
+        image: z
+            .string()
+            .max(MAX_ARG_LENGTH)
+            .describe('Full image reference: <registry>.azurecr.io/<repository>:<tag> or <registry>.azurecr.io/<repository>@sha256:<64 hex>')
+    }),
+    output: z.object({
+        image: z.string(),
+        digest: z.string(),
+        mediaType: z.string(),
+        platforms: z.array(z.object({ os: z.string(), architecture: z.string(), variant: z.string().nullable(), sizeBytes: z.number(), layers: z.number() })),
+        sizeBytes: z.number().describe('Sum of compressed layer sizes over all platforms'),
+        streamingArtifact: z.object({ present: z.boolean(), digest: z.string().nullable() }),
+        lastOperation: z.object({ id: z.string(), status: z.string(), progress: z.string().nullable(), details: z.string().nullable() }).nullable(),
+        eligible: z.boolean().describe('The registry and the image allow conversion to a streaming artifact'),
+        predictedFailureCode: z.string().nullable().describe('The conversion error code a conversion would fail with, if any'),
+        reasons: z.array(reasonSchema)
+    }),
+    async handler(args, rt) {
+        // Parsed before anything else: hostile references never reach the Azure layer.
+        const ref = parseImageRef(args.image, cloudProfile(rt.app.config.cloud));
+        const azure = await rt.app.azure();
+        const reg = await azure.findRegistry(ref.registry, { signal: rt.signal });
+        if (reg.loginServer !== ref.loginServer) {
+            throw new ToolError(`Registry ${reg.name} is served at ${reg.loginServer}`, `Resource Manager reports a different login server than ${ref.loginServer}`, `use ${reg.loginServer}/${ref.repository}…`, 'HOST_NOT_ALLOWED');
+        }
+        const regVerdict = registrySupport(reg);
+        const inspection = await azure.inspectImage(reg, ref, rt.signal, { operations: regVerdict.supported });
+        const m = inspection.manifest;
+        const imgVerdict = imageEligibility({ mediaType: m.mediaType, platforms: m.platforms, isStreamingArtifact: m.isStreamingArtifact });
+        const eligible = regVerdict.supported && imgVerdict.convertible;
+        const platforms = m.platforms.map(p => ({ os: p.os, architecture: p.architecture, variant: p.variant, sizeBytes: p.sizeBytes, layers: p.layers }));
+        const op = inspection.lastOperation;
+        const streaming = inspection.streamingArtifact.present
+            ? 'has a streaming artifact'
+            : op && ['NotStarted', 'Running'].includes(op.status)
+              ? `is being converted (${op.status}${op.progress ? `, ${op.progress}` : ''})`
+              : op?.status === 'Failed'
+                ? `has no streaming artifact; the last conversion failed${op.details ? ` (${op.details})` : ''}`
+                : 'has no streaming artifact';
+        const summary =
+            `${ref.text} (${m.digest.slice(0, 19)}…, ${platforms.map(p => `${p.os}/${p.architecture}`).join(', ') || 'no platform'}, ${formatBytes(m.sizeBytes)}) ${streaming}. ` +
+            (eligible ? 'Eligible for streaming.' : `Not eligible${imgVerdict.predictedFailureCode ? ` (conversion would fail with ${imgVerdict.predictedFailureCode})` : ''}: ${[...regVerdict.reasons, ...imgVerdict.reasons].filter(r => r.severity === 'blocker').map(r => r.message).join('; ')}.`);
+        return {
+            data: {
+                image: ref.text,
+                digest: m.digest,
+                mediaType: m.mediaType,
+                platforms,
+                sizeBytes: m.sizeBytes,
+                streamingArtifact: inspection.streamingArtifact,
+                lastOperation: op,
+                eligible,
+                predictedFailureCode: imgVerdict.predictedFailureCode,
+                reasons: [...regVerdict.reasons, ...imgVerdict.reasons]
+            },
+            summary
+        };
+    }
+});

@@ -1,0 +1,58 @@
+/** Schemas and small helpers shared by the acr_* and aks_* read tools. */
+import * as z from 'zod/v4';
+import { ToolError } from '../tool-error.js';
+
+/** Loose enough that hostile input reaches our parser (which answers with an example), bounded against abuse. */
+export const MAX_ARG_LENGTH = 16_384;
+
+export const registryArg = z
+    .string()
+    .max(MAX_ARG_LENGTH)
+    .describe('Registry name without the login-server suffix, e.g. "contosoacr" (5-50 letters or digits)');
+
+export const resourceGroupArg = z
+    .string()
+    .max(MAX_ARG_LENGTH)
+    .describe('Resource group; may be omitted when the name is unique in the subscription');
+
+export const reasonSchema = z.object({
+    code: z.string().describe('Reason code (the finding codes of streaming_diagnose)'),
+    severity: z.enum(['blocker', 'warning', 'info']),
+    message: z.string()
+});
+
+/** ARM resource group names: 1-90 of letters, digits, `_`, `-`, `.`, `(`, `)`, not ending in `.`. */
+export function assertResourceGroup(rg: string | undefined): string | undefined {
+    if (rg === undefined) return undefined;
+    if (!/^[-\w.()]{1,90}$/.test(rg) || rg.endsWith('.')) {
+        throw new ToolError('Resource group name is not valid', 'resource group names are 1-90 letters, digits, "_", "-", ".", "(" or ")"', 'pass e.g. "rg-registry", or omit resourceGroup', 'INVALID_INPUT');
+    }
+    return rg;
+}
+
+/** Opaque pagination cursors: base64url of the last item returned. */
+export function encodeCursor(last: string): string {
+    return Buffer.from(JSON.stringify({ last }), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined, valid: (s: string) => boolean): string | undefined {
+    if (cursor === undefined) return undefined;
+    try {
+        const last = (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { last?: unknown }).last;
+        if (typeof last === 'string' && valid(last)) return last;
+    } catch {
+        /* fall through */
+    }
+    throw new ToolError('The cursor is not valid', 'cursors are opaque values returned as nextCursor by a previous call', 'pass nextCursor exactly as returned, or omit it to start from the beginning', 'INVALID_INPUT');
+}
+
+export function formatBytes(n: number): string {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let v = n;
+    let i = 0;
+    while (v >= 1024 && i < units.length - 1) {
+        v /= 1024;
+        i++;
+    }
+    return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+}

@@ -1,0 +1,95 @@
+/** aks_get_streaming_status: per node pool, is artifact streaming on and can it work; optionally AcrPull. */
+import * as z from 'zod/v4';
+import { assertRegistryName } from '../../azure/names.js';
+import { kubernetesVersionReasons, nodePoolSupport } from '../../streaming/nodepool-rules.js';
+import { defineTool } from '../define-tool.js';
+import { ToolError } from '../tool-error.js';
+import { assertResourceGroup, MAX_ARG_LENGTH, reasonSchema, registryArg, resourceGroupArg } from '../acr/shared.js';
+
+const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/;
+
+export const getStreamingStatusTool = defineTool({
+    name: 'aks_get_streaming_status',
+    title: 'Show artifact streaming status of an AKS cluster',
+    description:
+        'Shows, for each node pool of an AKS cluster, whether artifact streaming is enabled and whether the pool can support it ' +
+        '(OS, architecture from the VM size, Kubernetes version, runtime), and with `registry` whether the kubelet identity ' +
+        'holds AcrPull on that registry. Use it to check the cluster side. Not for images or pods (use acr_inspect_image / streaming_diagnose).',
+    toolset: 'aks',
+    kind: 'read',
+    openWorld: true,
+    input: z.object({
+        cluster: z.string().max(MAX_ARG_LENGTH).describe('AKS cluster name, e.g. "aks-prod"'),
+        resourceGroup: resourceGroupArg.optional(),
+        registry: registryArg.optional().describe('Registry name (e.g. "contosoacr") to check the kubelet identity\'s AcrPull on')
+    }),
+    output: z.object({
+        cluster: z.string(),
+        resourceGroup: z.string(),
+        kubernetesVersion: z.string(),
+        nodePools: z.array(
+            z.object({
+                name: z.string(),
+                osType: z.string(),
+                osSKU: z.string().nullable(),
+                architecture: z.enum(['amd64', 'arm64', 'unknown']),
+                vmSize: z.string(),
+                artifactStreaming: z.boolean().describe('artifactStreamingProfile.enabled'),
+                supported: z.boolean().describe('The pool can stream images if artifact streaming is enabled'),
+                reasons: z.array(reasonSchema),
+                provisioningState: z.string().nullable()
+            })
+        ),
+        acrPull: z.object({ registry: z.string(), granted: z.boolean(), role: z.string().nullable() }).nullable(),
+        reasons: z.array(reasonSchema).describe('Cluster-level reasons (Kubernetes version)')
+    }),
+    async handler(args, rt) {
+        if (!CLUSTER_NAME.test(args.cluster)) {
+            throw new ToolError('Cluster name is not valid', 'AKS cluster names are 1-63 letters, digits, "_" or "-", starting with a letter or digit', 'pass e.g. "aks-prod"', 'INVALID_INPUT');
+        }
+        const resourceGroup = assertResourceGroup(args.resourceGroup);
+        const registryName = args.registry === undefined ? undefined : assertRegistryName(args.registry);
+        const azure = await rt.app.azure();
+        const cluster = await azure.findCluster(args.cluster, { resourceGroup, signal: rt.signal });
+        const [pools, acrPull] = await Promise.all([
+            azure.listAgentPools(cluster, rt.signal),
+            (async () => {
+                if (!registryName) return null;
+                const reg = await azure.findRegistry(registryName, { signal: rt.signal });
+                if (!cluster.kubeletObjectId) return { registry: reg.name, granted: false, role: null };
+                return { registry: reg.name, ...(await azure.acrPull(cluster.kubeletObjectId, reg, rt.signal)) };
+            })()
+        ]);
+        const nodePools = pools.map(p => {
+            const support = nodePoolSupport(p, cluster.kubernetesVersion);
+            return {
+                name: p.name,
+                osType: p.osType,
+                osSKU: p.osSKU ?? null,
+                architecture: support.architecture,
+                vmSize: p.vmSize,
+                artifactStreaming: p.artifactStreaming,
+                supported: support.supported,
+                reasons: support.reasons,
+                provisioningState: p.provisioningState ?? null
+            };
+        });
+        const enabled = nodePools.filter(p => p.artifactStreaming && p.supported).map(p => p.name);
+        const blocked = nodePools.filter(p => !p.supported).map(p => `${p.name} (${p.reasons.filter(r => r.severity === 'blocker').map(r => r.code).join(', ')})`);
+        const summary =
+            `${cluster.name} (Kubernetes ${cluster.kubernetesVersion}, ${nodePools.length} node pools): streaming on and supported in ${enabled.length ? enabled.join(', ') : 'no pool'}` +
+            `${blocked.length ? `; unsupported: ${blocked.join('; ')}` : ''}` +
+            `${acrPull ? `; kubelet identity ${acrPull.granted ? `holds ${acrPull.role}` : 'has NO AcrPull'} on ${acrPull.registry}` : ''}.`;
+        return {
+            data: {
+                cluster: cluster.name,
+                resourceGroup: cluster.resourceGroup,
+                kubernetesVersion: cluster.kubernetesVersion,
+                nodePools,
+                acrPull,
+                reasons: kubernetesVersionReasons(cluster.kubernetesVersion, `cluster ${cluster.name}`)
+            },
+            summary
+        };
+    }
+});

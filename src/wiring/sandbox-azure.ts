@@ -1,0 +1,40 @@
+/**
+ * Wires the Azure access layer to a running sandbox: same code as for real Azure, with the sandbox's
+ * ARM origin, its registry endpoint map, its CA (trusted explicitly, TLS checks stay on), its
+ * subscription/tenant, and a static credential (the sandbox accepts any JWT-shaped Entra token).
+ */
+import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import type { AzureAccessOptions } from '../azure/azure-access.js';
+import type { Sandbox } from '../sandbox/index.js';
+
+const b64url = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+/** An unsigned JWT-shaped token, as Entra would hand out, valid for an hour from `nowMs`. */
+export function fakeEntraToken(tenantId: string, scope: string, nowMs = Date.now()): AccessToken {
+    const exp = Math.floor(nowMs / 1000) + 3600;
+    const aud = scope.replace(/\/\.default$/, '');
+    const token = `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ aud, tid: tenantId, oid: 'sandbox-user', exp })}.sandbox`;
+    return { token, expiresOnTimestamp: exp * 1000 };
+}
+
+export function sandboxCredential(tenantId: string, now: () => number = Date.now): TokenCredential {
+    return {
+        async getToken(scopes) {
+            return fakeEntraToken(tenantId, Array.isArray(scopes) ? scopes[0]! : scopes, now());
+        }
+    };
+}
+
+export function azureOptionsForSandbox(sb: Sandbox, overrides: Partial<AzureAccessOptions> = {}): AzureAccessOptions {
+    const endpoints = new Map(Object.entries(sb.registryEndpoints).map(([host, origin]) => [host.toLowerCase(), origin]));
+    return {
+        cloud: 'AzureCloud',
+        credential: sandboxCredential(sb.tenantId),
+        armEndpoint: sb.armEndpoint,
+        resolveEndpoint: loginServer => endpoints.get(loginServer.toLowerCase()),
+        caPem: sb.caPem,
+        subscriptionId: sb.subscriptionId,
+        tenantId: sb.tenantId,
+        ...overrides
+    };
+}

@@ -1,0 +1,33 @@
+/** Kubernetes reads through the kubeconfig ARM returns (listClusterUserCredential). */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createAzureAccess, type AzureAccess } from '../../src/azure/azure-access.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { azureOptionsForSandbox } from '../../src/wiring/sandbox-azure.js';
+import { FAST_RETRY } from '../helpers/sandbox-app.js';
+
+let sb: Sandbox;
+let azure: AzureAccess;
+const signal = new AbortController().signal;
+beforeAll(async () => {
+    sb = await startSandbox();
+    azure = await createAzureAccess(azureOptionsForSandbox(sb, { retry: FAST_RETRY }));
+});
+afterAll(async () => sb?.close());
+
+it('lists pods, reads one pod, its events and the nodes', async () => {
+    const cluster = await azure.findCluster('aks-prod', { signal });
+    const kube = await azure.kube(cluster, signal);
+    const world = sb.world.clusters.find(c => c.name === 'aks-prod')!;
+    const pods = await kube.listPods('default', signal);
+    expect(pods.map(p => p.metadata?.name).sort()).toEqual(world.pods.filter(p => p.namespace === 'default').map(p => p.name).sort());
+    const first = world.pods[0]!;
+    const pod = await kube.getPod(first.namespace, first.name, signal);
+    expect(pod.spec?.containers?.[0]?.image).toBe(first.image);
+    const events = await kube.listEvents(first.namespace, first.name, signal);
+    expect(events.every(e => e.involvedObject?.name === first.name)).toBe(true);
+    const nodes = await kube.listNodes(signal);
+    expect(nodes.length).toBe(world.agentPools.reduce((n, p) => n + p.count, 0));
+    // The kubeconfig is fetched once and reused.
+    await azure.kube(cluster, signal);
+    expect(sb.requestLog.entries(e => e.path.endsWith('/listClusterUserCredential'))).toHaveLength(1);
+});

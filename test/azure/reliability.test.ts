@@ -1,0 +1,90 @@
+/** Timeouts, retries and throttling against injected sandbox faults. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSandboxApp, textOf, type SandboxApp } from '../helpers/sandbox-app.js';
+
+const REGISTRIES = '/subscriptions/*/providers/Microsoft.ContainerRegistry/registries';
+let t: SandboxApp | undefined;
+afterEach(async () => {
+    await t?.close();
+    t = undefined;
+});
+
+const armHits = (t: SandboxApp, suffix: string) => t.sb.requestLog.entries(e => e.listener === 'arm' && e.path.endsWith(suffix));
+
+describe('reliability', () => {
+    it('honours Retry-After on a 429 from ARM, then succeeds', async () => {
+        t = await startSandboxApp();
+        t.sb.faults.add({ method: 'GET', path: REGISTRIES, status: 429, retryAfterSeconds: 1, times: 1 });
+        const r = await t.call('acr_list_registries', { registry: 'contosoacr' });
+        expect(r.isError).toBeFalsy();
+        const hits = armHits(t, '/Microsoft.ContainerRegistry/registries');
+        expect(hits.map(h => h.status)).toEqual([429, 200]);
+        expect(hits[1]!.start - hits[0]!.end).toBeGreaterThanOrEqual(950);
+    });
+
+    it('does not wait for a Retry-After above the cap: a clear "throttled" error', async () => {
+        t = await startSandboxApp();
+        t.sb.faults.add({ method: 'GET', path: REGISTRIES, status: 429, retryAfterSeconds: 30, times: 5 });
+        const started = Date.now();
+        const r = await t.call('acr_list_registries', {});
+        expect(Date.now() - started).toBeLessThan(3_000);
+        expect(r.isError).toBe(true);
+        expect(textOf(r)).toMatch(/throttled[\s\S]*Retry-After 30 s[\s\S]*Fix: wait 30 seconds/);
+        expect(armHits(t, '/Microsoft.ContainerRegistry/registries')).toHaveLength(1);
+    });
+
+    it('retries a 500 on the data plane and succeeds', async () => {
+        t = await startSandboxApp();
+        t.sb.faults.add({ method: 'GET', path: '/acr/v1/*/_streaming', registry: 'contosoacr', status: 500, times: 2 });
+        const r = await t.call('acr_get_repository_streaming', { registry: 'contosoacr', repository: 'ml/trainer' });
+        expect(r.structuredContent).toMatchObject({ convertPushedImages: true });
+        expect(t.sb.requestLog.entries(e => e.path === '/acr/v1/ml/trainer/_streaming').map(e => e.status)).toEqual([500, 500, 200]);
+    });
+
+    it('gives up on a persistent 500 with a ToolError, not a stack trace', async () => {
+        t = await startSandboxApp();
+        t.sb.faults.add({ method: 'GET', path: '/acr/v1/*/_streaming', registry: 'contosoacr', status: 500 });
+        const r = await t.call('acr_get_repository_streaming', { registry: 'contosoacr', repository: 'ml/trainer' });
+        expect(r.isError).toBe(true);
+        expect(textOf(r)).toMatch(/server error[\s\S]*Why: .*500[\s\S]*Fix:/);
+        expect(textOf(r)).not.toMatch(/\bat .*\.(ts|js):\d+/);
+        expect(t.sb.requestLog.entries(e => e.path === '/acr/v1/ml/trainer/_streaming')).toHaveLength(3);
+    });
+
+    it('survives a connection reset', async () => {
+        t = await startSandboxApp();
+        t.sb.faults.add({ method: 'GET', path: '/v2/*/manifests/*', registry: 'contosoacr', action: 'reset', times: 1 });
+        t.sb.faults.add({ method: 'GET', path: REGISTRIES, action: 'reset', times: 1 });
+        const r = await t.call('acr_inspect_image', { image: 'contosoacr.azurecr.io/ml/trainer:v1' });
+        expect(r.isError).toBeFalsy();
+        expect(t.sb.requestLog.entries(e => e.status === 0).length).toBe(2);
+    });
+
+    it('a slow answer hits the timeout and becomes a clear ToolError', async () => {
+        t = await startSandboxApp({ azure: { retry: { timeoutMs: 300, maxRetries: 1, retryDelayMs: 5, maxRetryDelayMs: 10, maxRetryAfterMs: 100 } } });
+        t.sb.faults.add({ method: 'GET', path: '/acr/v1/*/_streaming', registry: 'contosoacr', action: 'slow', delayMs: 5_000 });
+        const started = Date.now();
+        const r = await t.call('acr_get_repository_streaming', { registry: 'contosoacr', repository: 'ml/trainer' });
+        expect(Date.now() - started).toBeLessThan(2_500);
+        expect(r.isError).toBe(true);
+        expect(textOf(r)).toMatch(/timed out[\s\S]*no answer from contosoacr\.azurecr\.io within 300 ms \(2 attempts\)/);
+    });
+
+    it('a slow answer once is retried transparently', async () => {
+        t = await startSandboxApp({ azure: { retry: { timeoutMs: 300, maxRetries: 2, retryDelayMs: 5, maxRetryDelayMs: 10, maxRetryAfterMs: 100 } } });
+        t.sb.faults.add({ method: 'GET', path: REGISTRIES, action: 'slow', delayMs: 2_000, times: 1 });
+        const r = await t.call('acr_list_registries', {});
+        expect(r.isError).toBeFalsy();
+    });
+
+    it('a cancelled call stops: no retries after the abort', async () => {
+        t = await startSandboxApp({ azure: { retry: { timeoutMs: 5_000, maxRetries: 3, retryDelayMs: 5, maxRetryDelayMs: 10, maxRetryAfterMs: 100 } } });
+        t.sb.faults.add({ method: 'GET', path: REGISTRIES, action: 'slow', delayMs: 3_000 });
+        const ac = new AbortController();
+        const pending = t.client.callTool({ name: 'acr_list_registries', arguments: {} }, { signal: ac.signal });
+        setTimeout(() => ac.abort(), 200);
+        await expect(pending).rejects.toThrow();
+        await new Promise(r => setTimeout(r, 300));
+        expect(armHits(t, '/Microsoft.ContainerRegistry/registries')).toHaveLength(1);
+    });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { FLAG_HELP } from '../../src/cli-help.js';
+import { envName } from '../../src/config.js';
+import { runCli } from '../helpers/cli.js';
+
+describe('the built CLI', () => {
+    it('prints --version from package.json', async () => {
+        const { code, stdout } = await runCli(['--version']);
+        expect(code).toBe(0);
+        expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    });
+
+    it('documents every flag and its environment variable in --help', async () => {
+        const { code, stdout } = await runCli(['--help']);
+        expect(code).toBe(0);
+        for (const [flag] of FLAG_HELP) {
+            expect(stdout).toContain(`--${flag}`);
+            expect(stdout).toContain(envName(flag));
+        }
+    });
+
+    it.each([
+        [['--transport', 'smoke-signals'], /invalid --transport/],
+        [['--bogus'], /Unknown option/],
+        [['--transport', 'http', '--host', '0.0.0.0'], /non-loopback/]
+    ])('exits 2 with one clear stderr line for %j', async (args, message) => {
+        const { code, stdout, stderr } = await runCli(args);
+        expect(code).toBe(2);
+        expect(stdout).toBe('');
+        expect(stderr.trim().split('\n')).toHaveLength(1);
+        expect(stderr).toMatch(message);
+    });
+
+    it('reads flags from the environment too', async () => {
+        const { code, stderr } = await runCli([], { env: { ACR_STREAMING_MCP_LOG_LEVEL: 'chatty' } });
+        expect(code).toBe(2);
+        expect(stderr).toMatch(/invalid --log-level \(or ACR_STREAMING_MCP_LOG_LEVEL\)/);
+    });
+});

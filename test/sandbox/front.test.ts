@@ -1,0 +1,149 @@
+import { request } from 'node:https';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { RequestLog } from '../../src/sandbox/http/request-log.js';
+import { globToRegExp } from '../../src/sandbox/http/faults.js';
+import { acrClient } from './sandbox-clients.js';
+
+let sb: Sandbox | undefined;
+afterEach(async () => {
+    await sb?.close();
+    sb = undefined;
+});
+
+const REGISTRY = '/subscriptions/*/resourceGroups/*/providers/Microsoft.ContainerRegistry/registries/*';
+
+/** A raw HTTPS GET that verifies the certificate against the sandbox CA for the given server name. */
+function rawGet(s: Sandbox, origin: string, path: string, servername = 'localhost', headers: Record<string, string> = {}) {
+    const u = new URL(origin);
+    return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+        const req = request({ host: u.hostname, port: u.port, path, method: 'GET', ca: s.caPem, servername, headers: { host: servername, ...headers } }, res => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', c => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        });
+        req.on('error', reject);
+        req.end();
+    });
+}
+
+describe('sandbox HTTPS front', () => {
+    it('starts in well under a second and serves every endpoint with a certificate valid for its name', async () => {
+        const t0 = Date.now();
+        sb = await startSandbox();
+        expect(Date.now() - t0).toBeLessThan(1000);
+        expect(Object.keys(sb.registryEndpoints).sort()).toEqual(['contosoacr.azurecr.io', 'fabrikamstd.azurecr.io', 'woodgrovecmk.azurecr.io']);
+        for (const origin of [sb.armEndpoint, ...Object.values(sb.registryEndpoints), ...Object.values(sb.kubeEndpoints)]) {
+            expect(origin).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+        }
+        // The registry keeps its real login server name: TLS verifies against it.
+        const v2 = await rawGet(sb, sb.registryEndpoints['contosoacr.azurecr.io'], '/v2/', 'contosoacr.azurecr.io');
+        expect(v2.status).toBe(401);
+        const version = await rawGet(sb, sb.kubeEndpoints['aks-prod'], '/version');
+        expect(JSON.parse(version.body).gitVersion).toBe('v1.30.5');
+    });
+
+    it('injects a 429 with Retry-After; the SDK retries and succeeds, and the log shows both', async () => {
+        sb = await startSandbox({ behaviour: { faults: [{ method: 'GET', path: REGISTRY, status: 429, retryAfterSeconds: 0, times: 1 }] } });
+        const reg = await acrClient(sb, { maxRetries: 2 }).registries.get('rg-registry', 'contosoacr');
+        expect(reg.name).toBe('contosoacr');
+        const log = sb.requestLog.entries(e => e.listener === 'arm');
+        expect(log.map(e => [e.status, e.fault])).toEqual([
+            [429, 'status'],
+            [200, undefined]
+        ]);
+        expect(log[0].path).toBe('/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-registry/providers/Microsoft.ContainerRegistry/registries/contosoacr');
+        expect(log[0].query).toMatch(/^api-version=/);
+        expect(sb.faults.list()).toEqual([]);
+    });
+
+    it('answers a status fault with the error body of the endpoint kind and a Retry-After header', async () => {
+        sb = await startSandbox();
+        sb.faults.add({ path: '/v2/', registry: 'contosoacr', status: 503, retryAfterSeconds: 2 });
+        sb.faults.add({ path: '/api/v1/*', status: 500, times: 1 });
+        const hit = await rawGet(sb, sb.registryEndpoints['contosoacr.azurecr.io'], '/v2/', 'contosoacr.azurecr.io');
+        expect(hit.status).toBe(503);
+        expect(hit.headers['retry-after']).toBe('2');
+        expect(JSON.parse(hit.body).errors[0].code).toBe('UNAVAILABLE');
+        // Restricted to contosoacr: another registry is untouched.
+        expect((await rawGet(sb, sb.registryEndpoints['fabrikamstd.azurecr.io'], '/v2/', 'fabrikamstd.azurecr.io')).status).toBe(401);
+        const kube = await rawGet(sb, sb.kubeEndpoints['aks-prod'], '/api/v1/nodes');
+        expect(JSON.parse(kube.body)).toMatchObject({ kind: 'Status', code: 500 });
+        sb.faults.clear();
+        expect((await rawGet(sb, sb.registryEndpoints['contosoacr.azurecr.io'], '/v2/', 'contosoacr.azurecr.io')).status).toBe(401);
+    });
+
+    it('resets the connection; a retrying SDK client recovers', async () => {
+        sb = await startSandbox({ behaviour: { faults: [{ method: '*', path: REGISTRY, action: 'reset', times: 1 }] } });
+        await expect(acrClient(sb).registries.get('rg-registry', 'contosoacr')).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|REQUEST_SEND_ERROR/) });
+        sb.faults.add({ method: '*', path: REGISTRY, action: 'reset', times: 1 });
+        expect((await acrClient(sb, { maxRetries: 2 }).registries.get('rg-registry', 'contosoacr')).name).toBe('contosoacr');
+        expect(sb.requestLog.entries().map(e => [e.status, e.fault])).toEqual([
+            [0, 'reset'],
+            [0, 'reset'],
+            [200, undefined]
+        ]);
+    });
+
+    it('slows a request down, and stops waiting when the client goes away', async () => {
+        sb = await startSandbox({ behaviour: { faults: [{ path: REGISTRY, action: 'slow', delayMs: 250, times: 1 }] } });
+        const t0 = Date.now();
+        await acrClient(sb).registries.get('rg-registry', 'contosoacr');
+        expect(Date.now() - t0).toBeGreaterThanOrEqual(240);
+        expect(sb.requestLog.entries()[0]).toMatchObject({ status: 200, fault: 'slow' });
+
+        sb.faults.add({ path: REGISTRY, action: 'slow' }); // default 10 s
+        const t1 = Date.now();
+        await expect(acrClient(sb).registries.get('rg-registry', 'contosoacr', { abortSignal: AbortSignal.timeout(100) })).rejects.toThrow();
+        expect(Date.now() - t1).toBeLessThan(2000);
+        await new Promise(r => setTimeout(r, 50));
+        expect(sb.requestLog.entries()[1]).toMatchObject({ status: 0, fault: 'slow' });
+    });
+
+    it('adds latency to every response', async () => {
+        sb = await startSandbox({ behaviour: { latencyMs: 120 } });
+        await acrClient(sb).registries.get('rg-registry', 'contosoacr');
+        expect(sb.requestLog.entries()[0].durationMs).toBeGreaterThanOrEqual(115);
+        sb.world.behaviour.latencyMs = 0;
+        await acrClient(sb).registries.get('rg-registry', 'contosoacr');
+        expect(sb.requestLog.entries()[1].durationMs).toBeLessThan(115);
+    });
+
+    it('computes the critical-path depth of the logged requests', async () => {
+        sb = await startSandbox({ behaviour: { latencyMs: 60 } });
+        const client = acrClient(sb);
+        await Promise.all([client.registries.get('rg-registry', 'contosoacr'), client.registries.get('rg-fabrikam', 'fabrikamstd')]);
+        await client.registries.get('rg-woodgrove', 'woodgrovecmk');
+        expect(sb.requestLog.entries()).toHaveLength(3);
+        expect(sb.requestLog.depth()).toBe(2);
+        sb.requestLog.clear();
+        expect(sb.requestLog.depth()).toBe(0);
+    });
+
+    it('rejects a fault without status or action', async () => {
+        sb = await startSandbox();
+        expect(() => sb!.faults.add({ path: '/x' })).toThrow(/needs a "status" or an "action"/);
+    });
+});
+
+describe('fault path globs and depth (units)', () => {
+    it('matches * across slashes but anchors the whole path', () => {
+        const re = globToRegExp('/acr/v1/*/_streaming');
+        expect(re.test('/acr/v1/ml/trainer/_streaming')).toBe(true);
+        expect(re.test('/acr/v1//_streaming')).toBe(false);
+        expect(re.test('/acr/v1/ml/_streaming/sha256:abc')).toBe(false);
+        expect(globToRegExp('/v2/').test('/V2/')).toBe(true);
+    });
+
+    it('depth counts the longest chain of non-overlapping requests', () => {
+        const log = new RequestLog();
+        const e = (start: number, end: number) => log.record({ listener: 'arm', method: 'GET', path: '/', query: '', status: 200, durationMs: end - start, start, end });
+        e(0, 10);
+        e(1, 9);
+        e(10, 20);
+        e(12, 30);
+        e(21, 25);
+        expect(log.depth()).toBe(3);
+    });
+});

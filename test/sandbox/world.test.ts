@@ -1,0 +1,105 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DEMO_WORLD_PATH, loadWorld, WorldError } from '../../src/sandbox/world/load-world.js';
+import { vmSizeArchitecture } from '../../src/sandbox/pool-facts.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/worlds/${name}`, import.meta.url));
+
+async function worldError(source: string | object): Promise<WorldError> {
+    try {
+        await loadWorld(source);
+    } catch (e) {
+        if (e instanceof WorldError) return e;
+        throw e;
+    }
+    throw new Error('expected a WorldError');
+}
+
+describe('sandbox world loading', () => {
+    it('loads the built-in demo world, which has every case the diagnosis needs to show', async () => {
+        const w = await loadWorld(DEMO_WORLD_PATH);
+        expect(w.subscription.id).toBe('00000000-0000-0000-0000-000000000001');
+        const reg = (n: string) => w.registries.find(r => r.name === n)!;
+        expect(reg('contosoacr').sku).toBe('Premium');
+        expect(reg('fabrikamstd').sku).toBe('Standard');
+        expect(reg('woodgrovecmk').customerManagedKey).toBe(true);
+
+        const images = w.registries.flatMap(r => r.repositories.flatMap(repo => repo.images));
+        const size = (i: (typeof images)[number]) => i.platforms[0].layerSizes.reduce((a, b) => a + b, 0);
+        expect(new Set(images.map(i => i.streaming))).toEqual(new Set(['none', 'converted', 'converting', 'failed']));
+        expect(images.some(i => i.mediaType === 'other')).toBe(true);
+        expect(images.some(i => i.tags.length === 0)).toBe(true);
+        expect(images.some(i => i.platforms.length === 1 && i.platforms[0].architecture === 'arm64')).toBe(true);
+        expect(images.some(i => i.platforms[0].os === 'windows')).toBe(true);
+        expect(images.some(i => i.mediaType === 'oci-index' && i.platforms.some(p => p.architecture === 'amd64') && i.platforms.some(p => p.architecture === 'arm64'))).toBe(true);
+        expect(images.some(i => i.mediaType.endsWith('list') && !i.platforms.some(p => p.architecture === 'amd64'))).toBe(true);
+        expect(images.some(i => size(i) > 30 * 1024 ** 3)).toBe(true);
+        expect(images.some(i => size(i) < 100 * 1024 ** 2)).toBe(true);
+
+        const pools = w.clusters.flatMap(c => c.agentPools);
+        expect(pools.some(p => p.artifactStreaming) && pools.some(p => !p.artifactStreaming)).toBe(true);
+        expect(pools.some(p => p.osType === 'Windows')).toBe(true);
+        expect(pools.some(p => vmSizeArchitecture(p.vmSize) === 'arm64')).toBe(true);
+        expect(pools.some(p => p.workloadRuntime === 'KataVmIsolation')).toBe(true);
+        expect(pools.some(p => p.securityType === 'ConfidentialVM')).toBe(true);
+        expect(pools.some(p => p.osGuard && p.osSKU === 'AzureLinux3')).toBe(true);
+        expect(pools.some(p => p.osSKU === 'Flatcar')).toBe(true);
+
+        const pods = w.clusters.flatMap(c => c.pods);
+        expect(pods.some(p => p.image.includes('@sha256:'))).toBe(true);
+        expect(pods.some(p => p.imagePullSecrets.length > 0)).toBe(true);
+        expect(pods.some(p => p.events.some(e => /HEAD (request to )?http:\/\/localhost:8578\/v2\/.+\/manifests\/.+\?ns=.+\.azurecr\.io: 503 Service Unavailable/.test(e.message)))).toBe(true);
+        expect(pods.some(p => p.conditions.some(c => c.type === 'UpgradeIfStreamableDisabled'))).toBe(true);
+        expect(pods.some(p => (p.pullSeconds ?? 0) > 120)).toBe(true);
+
+        expect(w.clusters.some(c => !c.acrPull.includes('contosoacr'))).toBe(true);
+        expect(w.clusters.some(c => c.kubernetesVersion.startsWith('1.25.'))).toBe(true);
+        expect(w.clusters.some(c => c.kubernetesVersion.startsWith('1.24.'))).toBe(true);
+    });
+
+    it('fills defaults and pushedAt when loading an object', async () => {
+        const w = await loadWorld(fixture('minimal.json'));
+        expect(w.registries[0].location).toBe('eastus');
+        expect(w.registries[0].repositories[0].images[0].pushedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+        expect(w.clusters[0].agentPools[0].artifactStreaming).toBe(false);
+        expect(w.behaviour.latencyMs).toBe(0);
+    });
+
+    it('names the JSON path of a bad enum value', async () => {
+        const e = await worldError(fixture('bad-enum.json'));
+        expect(e.message).toContain('registries[1].repositories[0].images[2].platforms[0].architecture: expected one of ');
+        expect(e.message).toMatch(/architecture: expected one of .*"amd64", "arm64"/);
+    });
+
+    it('rejects an unknown field (a typo) and names it', async () => {
+        const e = await worldError(fixture('unknown-field.json'));
+        expect(e.problems).toEqual(['clusters[0].agentPools[0].artifactStreamming: unknown field (not part of the world format)']);
+    });
+
+    it('reports one line per problem, including cross-references', async () => {
+        const e = await worldError({
+            version: 1,
+            subscription: { id: 'not-a-guid', tenantId: 't' },
+            clusters: [
+                {
+                    name: 'c1',
+                    resourceGroup: 'rg',
+                    kubernetesVersion: '1.30',
+                    kubeletIdentityObjectId: 'x',
+                    acrPull: ['nosuchacr'],
+                    agentPools: [{ name: 'np1', osType: 'Linux', osSKU: 'Ubuntu2204', vmSize: 'Standard_D4s_v5' }],
+                    pods: [{ name: 'p', nodePool: 'np2', image: 'x/y:z' }]
+                }
+            ]
+        });
+        expect(e.problems).toHaveLength(3);
+        expect(e.problems.some(p => p.startsWith('subscription.id: '))).toBe(true);
+        expect(e.problems).toContain('clusters[0].pods[0].nodePool: no agent pool named "np2" in this cluster');
+        expect(e.problems).toContain('clusters[0].acrPull[0]: no registry named "nosuchacr" in this world');
+    });
+
+    it('says when the file is missing or not JSON', async () => {
+        expect((await worldError('/nonexistent/world.json')).message).toMatch(/cannot read .*ENOENT/);
+        expect((await worldError(fixture('../../sandbox/world.test.ts'))).message).toMatch(/not valid JSON/);
+    });
+});
