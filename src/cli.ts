@@ -31,7 +31,8 @@ async function main(): Promise<number | undefined> {
             return 2;
         case 'sandbox-serve': {
             const { runSandboxServe } = await import('./sandbox/serve-command.js');
-            const running = await runSandboxServe(command.world, line => process.stderr.write(line + '\n'));
+            // Not an MCP process: stdout is free for the endpoints the user came for.
+            const running = await runSandboxServe(command.world, line => process.stdout.write(line + '\n'));
             closeOnSignal([running]);
             return undefined;
         }

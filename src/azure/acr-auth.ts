@@ -5,7 +5,7 @@
  * in-flight request. A token the registry rejects mid-session is dropped and the exchange is redone.
  */
 import type { TokenCredential } from '@azure/core-auth';
-import { ToolError } from '../tools/tool-error.js';
+import { ToolError } from '../tool-error.js';
 import type { AcrTransport } from './acr-transport.js';
 import { parseBearerChallenge, type BearerChallenge } from './challenge.js';
 import type { CloudProfile } from './cloud.js';

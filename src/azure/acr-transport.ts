@@ -6,7 +6,7 @@
  */
 import type { Agent } from 'node:https';
 import type { HttpClient, Pipeline, PipelineResponse } from '@azure/core-rest-pipeline';
-import { ToolError } from '../tools/tool-error.js';
+import { ToolError } from '../tool-error.js';
 import { excerpt } from './names.js';
 import { reliabilityPolicy, rewritingHttpClient, type EndpointResolver, type RetrySettings } from './http-policies.js';
 

@@ -6,7 +6,7 @@
  */
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import { redact } from '../log.js';
-import { ToolError } from '../tools/tool-error.js';
+import { ToolError } from '../tool-error.js';
 import type { CloudProfile } from './cloud.js';
 import { isAbortError } from './errors.js';
 

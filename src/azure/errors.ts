@@ -4,7 +4,7 @@
  * through redact(): no token can leak through an error.
  */
 import { redact } from '../log.js';
-import { ToolError, isToolError } from '../tools/tool-error.js';
+import { ToolError, isToolError } from '../tool-error.js';
 
 /** A request got no complete answer within the per-attempt timeout (after the allowed retries). */
 export class AzureTimeoutError extends Error {

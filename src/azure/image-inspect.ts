@@ -3,7 +3,7 @@
  * platform and size per platform, the streaming referrer and the last conversion. Independent calls run
  * in parallel once the digest is known.
  */
-import { ToolError } from '../tools/tool-error.js';
+import { ToolError } from '../tool-error.js';
 import { manifestKind, STREAMING_ARTIFACT_TYPE } from '../streaming/media-types.js';
 import type { AcrClient, Descriptor, FetchedManifest } from './acr-client.js';
 import { mapLimit } from './concurrency.js';

@@ -3,7 +3,7 @@
  * "ambiguous" lists the candidates. The subscription-wide registry list is cached briefly because every
  * data-plane call first checks that ARM reported the registry's login server.
  */
-import { ToolError } from '../tools/tool-error.js';
+import { ToolError } from '../tool-error.js';
 import type { ArmAccess } from './arm.js';
 import type { ClusterInfo, RegistryInfo } from './types.js';
 

@@ -3,7 +3,7 @@
  * before any network call, so hostile input (other hosts, look-alike suffixes, userinfo, ports, path
  * tricks, control characters, huge strings) is refused with an example of the right form.
  */
-import { ToolError } from '../tools/tool-error.js';
+import { ToolError } from '../tool-error.js';
 import type { CloudProfile } from './cloud.js';
 
 /** ACR registry names: 5-50 alphanumerics (Microsoft.ContainerRegistry naming rules). */

@@ -7,7 +7,7 @@ import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprot
 import type { AppContext } from '../app-context.js';
 import { redact } from '../log.js';
 import { annotationsFor, type ToolDefinition, type ToolOutput, type ToolRuntime } from './define-tool.js';
-import { isToolError } from './tool-error.js';
+import { isToolError } from '../tool-error.js';
 
 export const SANDBOX_META_KEY = 'acr-streaming-mcp/sandbox';
 

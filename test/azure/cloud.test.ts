@@ -7,7 +7,7 @@ import { parseBearerChallenge } from '../../src/azure/challenge.js';
 import { cloudProfile } from '../../src/azure/cloud.js';
 import { jwtClaims } from '../../src/azure/jwt.js';
 import { resolveSubscription } from '../../src/azure/subscription.js';
-import { ToolError } from '../../src/tools/tool-error.js';
+import { ToolError } from '../../src/tool-error.js';
 
 const SUB = '11111111-2222-3333-4444-555555555555';
 

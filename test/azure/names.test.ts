@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLOUDS } from '../../src/azure/cloud.js';
 import { assertDigest, assertRegistryName, assertRepositoryName, isAcrLoginServer, parseImageRef } from '../../src/azure/names.js';
-import { ToolError } from '../../src/tools/tool-error.js';
+import { ToolError } from '../../src/tool-error.js';
 
 const pub = CLOUDS.AzureCloud;
 const HEX = 'a'.repeat(64);

@@ -4,7 +4,7 @@ import { mapLimit } from '../../azure/concurrency.js';
 import { assertRegistryName, assertRepositoryName, REPOSITORY_NAME } from '../../azure/names.js';
 import { registrySupport } from '../../streaming/registry-rules.js';
 import { defineTool } from '../define-tool.js';
-import { ToolError } from '../tool-error.js';
+import { ToolError } from '../../tool-error.js';
 import { decodeCursor, encodeCursor, MAX_ARG_LENGTH, registryArg, resourceGroupArg, assertResourceGroup } from './shared.js';
 
 /** Parallel `_streaming` reads per page: enough to hide latency, few enough not to trip throttling. */

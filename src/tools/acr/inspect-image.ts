@@ -5,7 +5,7 @@ import { parseImageRef } from '../../azure/names.js';
 import { imageEligibility } from '../../streaming/image-rules.js';
 import { registrySupport } from '../../streaming/registry-rules.js';
 import { defineTool } from '../define-tool.js';
-import { ToolError } from '../tool-error.js';
+import { ToolError } from '../../tool-error.js';
 import { formatBytes, MAX_ARG_LENGTH, reasonSchema } from './shared.js';
 
 export const inspectImageTool = defineTool({

@@ -1,6 +1,6 @@
 /** Schemas and small helpers shared by the acr_* and aks_* read tools. */
 import * as z from 'zod/v4';
-import { ToolError } from '../tool-error.js';
+import { ToolError } from '../../tool-error.js';
 
 /** Loose enough that hostile input reaches our parser (which answers with an example), bounded against abuse. */
 export const MAX_ARG_LENGTH = 16_384;

@@ -3,7 +3,7 @@ import * as z from 'zod/v4';
 import { assertRegistryName } from '../../azure/names.js';
 import { kubernetesVersionReasons, nodePoolSupport } from '../../streaming/nodepool-rules.js';
 import { defineTool } from '../define-tool.js';
-import { ToolError } from '../tool-error.js';
+import { ToolError } from '../../tool-error.js';
 import { assertResourceGroup, MAX_ARG_LENGTH, reasonSchema, registryArg, resourceGroupArg } from '../acr/shared.js';
 
 const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/;

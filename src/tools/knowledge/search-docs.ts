@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/v4';
 import { defineTool } from '../define-tool.js';
-import { ToolError } from '../tool-error.js';
+import { ToolError } from '../../tool-error.js';
 
 export const SEARCH_LIMIT_MAX = 10;
 export const SEARCH_LIMIT_DEFAULT = 5;

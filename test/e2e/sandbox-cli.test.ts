@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { assertBuilt, childEnv, CLI, ROOT, runCli } from '../helpers/cli.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/worlds/${name}`, import.meta.url));
+
+describe('--sandbox from the built CLI', () => {
+    it('serves the demo world over stdio and labels every result as sandbox', async () => {
+        assertBuilt();
+        const client = new Client({ name: 'e2e', version: '1' });
+        await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, '--sandbox'], cwd: ROOT, env: childEnv(), stderr: 'ignore' }));
+        expect(client.getInstructions()).toMatch(/SANDBOX MODE/);
+        const r = await client.callTool({ name: 'acr_list_registries', arguments: {} });
+        expect(r.isError).toBeFalsy();
+        expect((r.content as { text: string }[])[0]!.text).toMatch(/^\[SANDBOX/);
+        expect(r._meta).toMatchObject({ 'acr-streaming-mcp/sandbox': true });
+        const names = (r.structuredContent as { registries: { name: string }[] }).registries.map(x => x.name);
+        expect(names).toContain('contosoacr');
+        await client.close();
+    });
+
+    it('loads a world file given on the command line', async () => {
+        assertBuilt();
+        const client = new Client({ name: 'e2e', version: '1' });
+        const args = [CLI, '--sandbox', fixture('minimal.json')];
+        await client.connect(new StdioClientTransport({ command: process.execPath, args, cwd: ROOT, env: childEnv(), stderr: 'ignore' }));
+        const r = await client.callTool({ name: 'acr_list_registries', arguments: {} });
+        expect(r.isError).toBeFalsy();
+        expect((r.structuredContent as { registries: unknown[] }).registries.length).toBeGreaterThan(0);
+        expect(JSON.stringify(r.structuredContent)).not.toContain('contosoacr');
+        await client.close();
+    });
+
+    it('exits non-zero on a broken world, naming the path of the bad field', async () => {
+        const { code, stdout, stderr } = await runCli(['--sandbox', fixture('bad-enum.json')]);
+        expect(code).not.toBe(0);
+        expect(stdout).toBe('');
+        expect(stderr).toContain('registries[1].repositories[0].images[2].platforms[0].architecture');
+        expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+    });
+
+    it('exits non-zero on a missing world file', async () => {
+        const { code, stderr } = await runCli(['--sandbox', 'no-such-world.json']);
+        expect(code).not.toBe(0);
+        expect(stderr).toMatch(/no-such-world\.json/);
+    });
+});
+
+describe('sandbox serve', () => {
+    it('runs only the emulator and prints its endpoints and CA path', async () => {
+        assertBuilt();
+        const child = spawn(process.execPath, [CLI, 'sandbox', 'serve'], { cwd: ROOT, env: childEnv() });
+        let out = '';
+        await new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`no endpoints printed: ${out}`)), 10_000);
+            child.stdout.on('data', d => {
+                out += d;
+                if (out.includes('Press Ctrl+C')) {
+                    clearTimeout(timer);
+                    resolve();
+                }
+            });
+        });
+        expect(out).toMatch(/ARM\s+https:\/\/127\.0\.0\.1:\d+/);
+        expect(out).toMatch(/contosoacr\.azurecr\.io -> https:\/\/127\.0\.0\.1:\d+/);
+        expect(out).toMatch(/CA certificate\s+\S+\.pem/);
+        const exited = new Promise<number | null>(resolve => child.on('close', resolve));
+        child.kill('SIGTERM');
+        expect(await exited).toBe(0);
+    });
+});
