@@ -3,14 +3,11 @@
  * Entry point: argv + env → Config → (optional sandbox) → AppContext → transport.
  * Only this file may import the sandbox, and only when --sandbox or `sandbox serve` asks for it.
  */
-import { createApp } from './app.js';
 import type { AppContext, SandboxInfo } from './app-context.js';
 import type { AzureAccess } from './azure/azure-access.js';
 import { helpText } from './cli-help.js';
 import { parseCommand, type Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
-import { httpOptionsFrom, startHttpServer } from './transports/http.js';
-import { startStdio } from './transports/stdio.js';
 import { PACKAGE_VERSION } from './version.js';
 
 interface Closable {
@@ -53,13 +50,19 @@ async function serve(config: Config): Promise<void> {
         azure = started.azure;
         sandbox = started.info;
     }
+    // Imported here, not at the top: --help, --version and a bad flag answer without loading the SDK,
+    // and each transport loads only its own stack (the HTTP one costs ~100 ms more).
+    const { createApp } = await import('./app.js');
     const app: AppContext = await createApp({ config, log, azure, sandbox });
+    log.debug(`ready to serve ${Math.round(performance.now())} ms after process start`);
     if (config.transport === 'stdio') {
+        const { startStdio } = await import('./transports/stdio.js');
         closables.unshift(startStdio(app));
         // When the client goes away, stdin ends: leave rather than linger as an orphan.
         process.stdin.on('end', () => void closeAll(closables).then(() => process.exit(0)));
         log.info(`serving MCP on stdio${sandbox ? ` (${sandbox.label})` : ''}`);
     } else {
+        const { httpOptionsFrom, startHttpServer } = await import('./transports/http.js');
         const http = await startHttpServer(app, { ...httpOptionsFrom(app), port: config.port });
         closables.unshift(http);
         log.info(`serving MCP on ${http.url.href}${config.httpToken ? ' (bearer token required)' : ''}${sandbox ? ` (${sandbox.label})` : ''}`);
