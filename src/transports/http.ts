@@ -77,7 +77,8 @@ export function createHttpApp(app: AppContext, opts: HttpAppOptions) {
             // Read the body ourselves under the limit: a chunked body has no Content-Length to check.
             const body = await readLimited(request, opts.maxBodyBytes);
             if (body === undefined) return tooLarge(opts.maxBodyBytes);
-            routed = new Request(request.url, { method: 'POST', headers: request.headers, body: new Uint8Array(body) });
+            // Keep the signal: it is how a modern client's disconnect (its cancellation) reaches the tool.
+            routed = new Request(request.url, { method: 'POST', headers: request.headers, body: new Uint8Array(body), signal: request.signal });
         }
         const legacy = request.headers.has('mcp-session-id') || (await isLegacyRequest(routed, undefined, { maxRequestBodySize: opts.maxBodyBytes }));
         return legacy ? sessions.handle(routed) : modern.fetch(routed);

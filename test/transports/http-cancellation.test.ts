@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as V1HttpTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { createAzureAccess } from '../../src/azure/azure-access.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startHttpServer } from '../../src/transports/http.js';
+import { azureOptionsForSandbox } from '../../src/wiring/sandbox-azure.js';
+import { testApp } from '../helpers/mcp.js';
+import { FAST_RETRY } from '../helpers/sandbox-app.js';
+
+const SLOW_MS = 8_000;
+let sb: Sandbox;
+let srv: Awaited<ReturnType<typeof startHttpServer>>;
+
+beforeAll(async () => {
+    sb = await startSandbox();
+    const app = await testApp({}, { azure: () => createAzureAccess(azureOptionsForSandbox(sb, { retry: { ...FAST_RETRY, timeoutMs: 30_000 } })) });
+    srv = await startHttpServer(app, { host: '127.0.0.1', port: 0, maxBodyBytes: 1 << 20, maxSessions: 10, sessionIdleMs: 60_000 });
+});
+afterAll(async () => {
+    await srv.close();
+    await sb.close();
+});
+
+/** The ARM registry list answers only after SLOW_MS; a cancelled call must abort that request early. */
+async function slowRegistryListAbortedEarly(cancel: (ac: AbortController) => Promise<unknown>) {
+    sb.faults.clear();
+    sb.requestLog.clear();
+    sb.faults.add({ method: 'GET', path: '/subscriptions/*/providers/Microsoft.ContainerRegistry/registries', action: 'slow', delayMs: SLOW_MS, times: 1 });
+    const ac = new AbortController();
+    const started = Date.now();
+    const call = cancel(ac);
+    await new Promise(r => setTimeout(r, 400));
+    ac.abort('user pressed stop');
+    await expect(call).rejects.toBeDefined();
+    // The server side stopped too: the slow ARM request was abandoned, well before the sandbox would have answered.
+    await new Promise(r => setTimeout(r, 300));
+    const arm = sb.requestLog.entries().filter(e => e.listener === 'arm' && e.path.endsWith('/registries'));
+    expect(arm.length).toBeGreaterThan(0);
+    expect(arm.every(e => e.end - started < SLOW_MS - 1000)).toBe(true);
+}
+
+describe('cancellation over HTTP reaches the tool and its Azure calls', () => {
+    it('for a 2025-era client (sessionful)', async () => {
+        const client = new V1Client({ name: 'v1', version: '1' });
+        await client.connect(new V1HttpTransport(srv.url));
+        await slowRegistryListAbortedEarly(ac => client.callTool({ name: 'acr_list_registries', arguments: {} }, undefined, { signal: ac.signal }));
+        await client.close();
+    });
+
+    it('for a 2026-07-28 client', async () => {
+        const client = new Client({ name: 'v2', version: '1' }, { versionNegotiation: { mode: 'auto' } });
+        await client.connect(new StreamableHTTPClientTransport(srv.url));
+        expect(client.getProtocolEra()).toBe('modern');
+        await slowRegistryListAbortedEarly(ac => client.callTool({ name: 'acr_list_registries', arguments: {} }, { signal: ac.signal }));
+        await client.close();
+    });
+});
