@@ -113,9 +113,7 @@ export class ArmAccess {
     async listRegistries(signal: AbortSignal, resourceGroup?: string): Promise<RegistryInfo[]> {
         const client = await this.registries();
         const pages = resourceGroup ? client.registries.listByResourceGroup(resourceGroup, { abortSignal: signal }) : client.registries.list({ abortSignal: signal });
-        const out: RegistryInfo[] = [];
-        for await (const r of pages) out.push(toRegistryInfo(r));
-        return out;
+        return collect(pages, toRegistryInfo);
     }
 
     async getRegistry(resourceGroup: string, name: string, signal: AbortSignal): Promise<RegistryInfo> {
@@ -123,17 +121,13 @@ export class ArmAccess {
     }
 
     async replicationLocations(reg: RegistryInfo, signal: AbortSignal): Promise<string[]> {
-        const out: string[] = [];
-        for await (const r of (await this.registries()).replications.list(reg.resourceGroup, reg.name, { abortSignal: signal })) out.push(r.location);
-        return out;
+        return collect((await this.registries()).replications.list(reg.resourceGroup, reg.name, { abortSignal: signal }), r => r.location);
     }
 
     async listClusters(signal: AbortSignal, resourceGroup?: string): Promise<ClusterInfo[]> {
         const client = await this.clusters();
         const pages = resourceGroup ? client.managedClusters.listByResourceGroup(resourceGroup, { abortSignal: signal }) : client.managedClusters.list({ abortSignal: signal });
-        const out: ClusterInfo[] = [];
-        for await (const c of pages) out.push(toClusterInfo(c));
-        return out;
+        return collect(pages, toClusterInfo);
     }
 
     async getCluster(resourceGroup: string, name: string, signal: AbortSignal): Promise<ClusterInfo> {
@@ -141,9 +135,7 @@ export class ArmAccess {
     }
 
     async listAgentPools(cluster: ClusterInfo, signal: AbortSignal): Promise<AgentPoolInfo[]> {
-        const out: AgentPoolInfo[] = [];
-        for await (const p of (await this.clusters()).agentPools.list(cluster.resourceGroup, cluster.name, { abortSignal: signal })) out.push(toAgentPoolInfo(p));
-        return out;
+        return collect((await this.clusters()).agentPools.list(cluster.resourceGroup, cluster.name, { abortSignal: signal }), toAgentPoolInfo);
     }
 
     /** The user kubeconfig (YAML) of a cluster, from listClusterUserCredential. */
@@ -190,4 +182,11 @@ function armRestError(status: number, body: string | null | undefined, headers: 
         /* not JSON */
     }
     return Object.assign(new Error(message), { name: 'RestError', statusCode: status, code, response: { headers } });
+}
+
+/** Drains an ARM pager (it follows nextLink) into mapped items. */
+async function collect<T, R>(pages: AsyncIterable<T>, map: (item: T) => R): Promise<R[]> {
+    const out: R[] = [];
+    for await (const item of pages) out.push(map(item));
+    return out;
 }
