@@ -6,8 +6,8 @@ import type { AppContext } from '../../src/app-context.js';
 import type { Logger } from '../../src/log.js';
 import { connect, testApp, type Era } from './mcp.js';
 
-/** Tiny retry delays so fault tests stay fast. */
-export const FAST_RETRY = { timeoutMs: 2_000, maxRetries: 2, retryDelayMs: 5, maxRetryDelayMs: 20, maxRetryAfterMs: 2_000 };
+/** Tiny retry delays so fault tests stay fast; a generous timeout so a loaded 2-core CI machine does not trip it. */
+export const FAST_RETRY = { timeoutMs: 10_000, maxRetries: 2, retryDelayMs: 5, maxRetryDelayMs: 20, maxRetryAfterMs: 2_000 };
 
 export interface SandboxAppOptions {
     sandbox?: StartSandboxOptions;
