@@ -1,6 +1,7 @@
 /** Timeouts, retries and throttling against injected sandbox faults. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandboxApp, textOf, type SandboxApp } from '../helpers/sandbox-app.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const REGISTRIES = '/subscriptions/*/providers/Microsoft.ContainerRegistry/registries';
 let t: SandboxApp | undefined;
@@ -82,13 +83,17 @@ describe('reliability', () => {
     });
 
     it('a cancelled call stops: no retries after the abort', async () => {
-        t = await startSandboxApp({ azure: { retry: { timeoutMs: 5_000, maxRetries: 3, retryDelayMs: 5, maxRetryDelayMs: 10, maxRetryAfterMs: 100 } } });
+        t = await startSandboxApp({ azure: { registryCacheMs: 0, retry: { timeoutMs: 5_000, maxRetries: 3, retryDelayMs: 5, maxRetryDelayMs: 10, maxRetryAfterMs: 100 } } });
+        // Warm up (SDK import, TLS) so the aborted call is surely in flight when the abort comes.
+        expect((await t.call('acr_list_registries', {})).isError).toBeFalsy();
+        t.sb.requestLog.clear();
         t.sb.faults.add({ method: 'GET', path: REGISTRIES, action: 'slow', delayMs: 3_000 });
         const ac = new AbortController();
         const pending = t.client.callTool({ name: 'acr_list_registries', arguments: {} }, { signal: ac.signal });
-        setTimeout(() => ac.abort(), 200);
+        setTimeout(() => ac.abort(), 300);
         await expect(pending).rejects.toThrow();
-        await new Promise(r => setTimeout(r, 300));
+        await waitFor(() => armHits(t!, '/Microsoft.ContainerRegistry/registries').length > 0, 5_000, 'the abandoned request');
+        await new Promise(r => setTimeout(r, 300)); // a retry, if any, would show up here
         expect(armHits(t, '/Microsoft.ContainerRegistry/registries')).toHaveLength(1);
     });
 });

@@ -1,4 +1,5 @@
 import { request } from 'node:https';
+import { waitFor } from '../helpers/wait-for.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { RequestLog } from '../../src/sandbox/http/request-log.js';
@@ -94,8 +95,8 @@ describe('sandbox HTTPS front', () => {
 
         sb.faults.add({ path: REGISTRY, action: 'slow' }); // default 10 s
         await expect(acrClient(sb).registries.get('rg-registry', 'contosoacr', { abortSignal: AbortSignal.timeout(100) })).rejects.toThrow();
-        await new Promise(r => setTimeout(r, 50));
-        expect(sb.requestLog.entries()[1]).toMatchObject({ status: 0, fault: 'slow' });
+        const abandoned = await waitFor(() => sb!.requestLog.entries()[1], 5_000, 'the abandoned request in the log');
+        expect(abandoned).toMatchObject({ status: 0, fault: 'slow' });
     });
 
     it('adds latency to every response', async () => {

@@ -8,6 +8,7 @@ import { startHttpServer } from '../../src/transports/http.js';
 import { azureOptionsForSandbox } from '../../src/wiring/sandbox-azure.js';
 import { testApp } from '../helpers/mcp.js';
 import { FAST_RETRY } from '../helpers/sandbox-app.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const SLOW_MS = 8_000;
 let sb: Sandbox;
@@ -35,9 +36,10 @@ async function slowRegistryListAbortedEarly(cancel: (ac: AbortController) => Pro
     ac.abort('user pressed stop');
     await expect(call).rejects.toBeDefined();
     // The server side stopped too: the slow ARM request was abandoned, well before the sandbox would have answered.
-    await new Promise(r => setTimeout(r, 300));
-    const arm = sb.requestLog.entries().filter(e => e.listener === 'arm' && e.path.endsWith('/registries'));
-    expect(arm.length).toBeGreaterThan(0);
+    const arm = await waitFor(() => {
+        const hits = sb.requestLog.entries().filter(e => e.listener === 'arm' && e.path.endsWith('/registries'));
+        return hits.length > 0 && hits;
+    }, SLOW_MS / 2, 'the abandoned ARM request in the sandbox log');
     expect(arm.every(e => e.end - started < SLOW_MS - 1000)).toBe(true);
 }
 
