@@ -9,7 +9,7 @@ import { ToolError } from '../tool-error.js';
 import type { AcrTransport } from './acr-transport.js';
 import { parseBearerChallenge, type BearerChallenge } from './challenge.js';
 import type { CloudProfile } from './cloud.js';
-import { AcrHttpError } from './errors.js';
+import { AcrHttpError, isAbortError } from './errors.js';
 import type { EndpointResolver } from './http-policies.js';
 import { expiresAtMs, jwtClaims } from './jwt.js';
 import { excerpt } from './names.js';
@@ -53,6 +53,18 @@ export class AcrSession {
 
     /** A valid access token for `scope` (e.g. `repository:ml/trainer:pull`), from cache when possible. */
     async accessToken(scope: string, signal: AbortSignal): Promise<string> {
+        // In-flight requests are shared, and they carry the signal of whoever started them: when that caller
+        // cancels, the others (whose own signal is live) start over instead of failing with its abort.
+        for (let attempt = 0; ; attempt++) {
+            try {
+                return await this.accessTokenOnce(scope, signal);
+            } catch (e) {
+                if (!isAbortError(e) || signal.aborted || attempt >= 2) throw e;
+            }
+        }
+    }
+
+    private async accessTokenOnce(scope: string, signal: AbortSignal): Promise<string> {
         const cached = this.access.get(scope);
         if (cached) {
             const c = await cached.catch(() => undefined);
@@ -87,7 +99,7 @@ export class AcrSession {
             if (res.status === 401) this.refresh = undefined;
             throw dataPlaneError(res.status, res.bodyAsText, this.loginServer, '/oauth2/token');
         }
-        const token = String((JSON.parse(res.bodyAsText ?? '{}') as { access_token?: string }).access_token ?? '');
+        const token = tokenField(res.bodyAsText, 'access_token');
         if (!token) throw dataPlaneError(502, 'no access_token in the answer', this.loginServer, '/oauth2/token');
         return { token, expiresAt: expiresAtMs(token, this.setup.now(), 5 * 60_000) };
     }
@@ -121,7 +133,7 @@ export class AcrSession {
             const body = new URLSearchParams({ grant_type: 'access_token', service: realm.service, ...(tenant ? { tenant } : {}), access_token: entra.token });
             const res = await this.setup.transport.send({ url: `${realm.origin}/oauth2/exchange`, method: 'POST', ...form(body), signal });
             if (res.status === 200) {
-                const token = String((JSON.parse(res.bodyAsText ?? '{}') as { refresh_token?: string }).refresh_token ?? '');
+                const token = tokenField(res.bodyAsText, 'refresh_token');
                 if (!token) throw dataPlaneError(502, 'no refresh_token in the answer', this.loginServer, '/oauth2/exchange');
                 return { token, expiresAt: expiresAtMs(token, this.setup.now(), 60 * 60_000) };
             }
@@ -180,6 +192,19 @@ export class AcrSession {
 
 function form(body: URLSearchParams) {
     return { headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: body.toString() };
+}
+
+/**
+ * The token in a 200 answer of /oauth2/exchange or /oauth2/token, or '' when the body is not the expected
+ * JSON. JSON.parse errors are not let through: their message quotes the body, which may hold a token.
+ */
+function tokenField(body: string | null | undefined, field: 'access_token' | 'refresh_token'): string {
+    try {
+        const value = (JSON.parse(body ?? '') as Record<string, unknown> | null)?.[field];
+        return typeof value === 'string' ? value : '';
+    } catch {
+        return '';
+    }
 }
 
 function realmRefused(loginServer: string, realm: string): ToolError {

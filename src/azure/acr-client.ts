@@ -10,7 +10,7 @@ import { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST } from '
 import type { AcrSession } from './acr-auth.js';
 import { dataPlaneError } from './acr-auth.js';
 import type { AcrTransport } from './acr-transport.js';
-import type { RepositoryPage, StreamingOperation } from './types.js';
+import type { RepositoryPage } from './types.js';
 
 export const MANIFEST_ACCEPT = [OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, 'application/vnd.oci.artifact.manifest.v1+json', '*/*;q=0.1'].join(', ');
 
@@ -128,14 +128,11 @@ export class AcrClient {
     async referrers(repo: string, digest: string, artifactType: string, signal: AbortSignal): Promise<Descriptor[]> {
         const path = `/v2/${repo}/referrers/${digest}?artifactType=${encodeURIComponent(artifactType)}`;
         const res = await this.get(path, pull(repo), signal, OCI_INDEX);
-        let manifests: Descriptor[];
-        if (res.status === 404) {
-            const fallback = await this.manifest(repo, digest.replace(':', '-'), signal);
-            manifests = (fallback?.body.manifests as Descriptor[] | undefined) ?? [];
-        } else {
-            manifests = this.json<{ manifests?: Descriptor[] }>(res, `/v2/${repo}/referrers/${digest}`).manifests ?? [];
-        }
-        return manifests.filter(m => m.artifactType === artifactType);
+        const index =
+            res.status === 404
+                ? (await this.manifest(repo, digest.replace(':', '-'), signal))?.body
+                : this.json<Record<string, unknown>>(res, `/v2/${repo}/referrers/${digest}`);
+        return descriptors(index?.manifests).filter(m => m.artifactType === artifactType);
     }
 
     /** GET /acr/v1/{repo}/_streaming/{digest}: the last conversion of this digest, or null (404 OPERATION_UNKNOWN). */
@@ -151,11 +148,26 @@ export class AcrClient {
         return body.id ? { id: body.id, status: String(body.status ?? 'Unknown') } : null;
     }
 
-    /** GET /acr/v1/{repo}/_operations/{id}. */
-    async operation(repo: string, id: string, signal: AbortSignal): Promise<StreamingOperation> {
+    /**
+     * GET /acr/v1/{repo}/_operations/{id}, or null on 404 (an operation record the registry no longer keeps).
+     * The id came from the registry, so it is checked before it becomes part of a URL.
+     */
+    async operation(repo: string, id: string, signal: AbortSignal): Promise<{ status?: string; progress: string | null; details: string | null } | null> {
         if (!/^[A-Za-z0-9-]{1,100}$/.test(id)) throw dataPlaneError(502, 'the registry returned a malformed operation id', this.loginServer, `/acr/v1/${repo}/_streaming`);
         const path = `/acr/v1/${repo}/_operations/${id}`;
-        const body = this.json<{ status?: string; progress?: string; details?: string }>(await this.get(path, pull(repo), signal), path);
-        return { id, status: String(body.status ?? 'Unknown'), progress: body.progress ?? null, details: body.details ?? null };
+        const res = await this.get(path, pull(repo), signal);
+        if (res.status === 404) return null;
+        const body = this.json<{ status?: unknown; progress?: unknown; details?: unknown }>(res, path);
+        return {
+            ...(typeof body.status === 'string' && body.status ? { status: body.status } : {}),
+            progress: typeof body.progress === 'string' ? body.progress : null,
+            details: typeof body.details === 'string' ? body.details : null
+        };
     }
+}
+
+/** The descriptors of an index (`manifests`), whatever the registry sent: a non-array or junk entries count as none. */
+export function descriptors(value: unknown): Descriptor[] {
+    if (!Array.isArray(value)) return [];
+    return value.filter((d): d is Descriptor => typeof d === 'object' && d !== null && typeof (d as Descriptor).digest === 'string');
 }

@@ -7,6 +7,7 @@ import type { Agent } from 'node:https';
 import type { TokenCredential } from '@azure/core-auth';
 import type { ContainerRegistryManagementClient, Registry } from '@azure/arm-containerregistry';
 import type { AgentPool, ContainerServiceClient, ManagedCluster } from '@azure/arm-containerservice';
+import type { createPipelineRequest, HttpClient, Pipeline } from '@azure/core-rest-pipeline';
 import type { CloudProfile } from './cloud.js';
 import { reliabilityPolicy, type RetrySettings } from './http-policies.js';
 import type { AgentPoolInfo, ClusterInfo, RegistryInfo, RoleAssignmentInfo } from './types.js';
@@ -79,6 +80,7 @@ export function toAgentPoolInfo(p: AgentPool): AgentPoolInfo {
 export class ArmAccess {
     private acrClient?: Promise<ContainerRegistryManagementClient>;
     private aksClient?: Promise<ContainerServiceClient>;
+    private raw?: Promise<{ pipeline: Pipeline; http: HttpClient; createPipelineRequest: typeof createPipelineRequest }>;
 
     constructor(private readonly setup: ArmSetup) {}
 
@@ -108,6 +110,16 @@ export class ArmAccess {
             return client;
         });
         return this.aksClient;
+    }
+
+    /** The registry client's pipeline (auth, our reliability policy) and one HTTP client, for raw ARM GETs. */
+    private rawGet() {
+        this.raw ??= Promise.all([this.registries(), import('@azure/core-rest-pipeline')]).then(([client, rest]) => ({
+            pipeline: client.pipeline,
+            http: rest.createDefaultHttpClient(),
+            createPipelineRequest: rest.createPipelineRequest
+        }));
+        return this.raw;
     }
 
     async listRegistries(signal: AbortSignal, resourceGroup?: string): Promise<RegistryInfo[]> {
@@ -148,17 +160,20 @@ export class ArmAccess {
 
     /** Role assignments that apply to `principalId` at, above or below `scope` (raw ARM GET). */
     async roleAssignments(scope: string, principalId: string, signal: AbortSignal): Promise<RoleAssignmentInfo[]> {
-        const client = await this.registries();
-        const { createPipelineRequest, createDefaultHttpClient } = await import('@azure/core-rest-pipeline');
+        const { pipeline, http, createPipelineRequest } = await this.rawGet();
         const out: RoleAssignmentInfo[] = [];
         const filter = encodeURIComponent(`principalId eq '${principalId.replace(/'/g, "''")}'`);
         let url: string | undefined =
             `${this.setup.armEndpoint}${scope}/providers/Microsoft.Authorization/roleAssignments?api-version=${ROLE_ASSIGNMENTS_API_VERSION}&$filter=${filter}`;
-        const http = createDefaultHttpClient();
         for (let page = 0; url && page < 20; page++) {
-            const res = await client.pipeline.sendRequest(http, createPipelineRequest({ url, method: 'GET', abortSignal: signal }));
+            const res = await pipeline.sendRequest(http, createPipelineRequest({ url, method: 'GET', abortSignal: signal }));
             if (res.status !== 200) throw armRestError(res.status, res.bodyAsText, res.headers);
-            const body = JSON.parse(res.bodyAsText ?? '{}') as { value?: { properties?: Partial<RoleAssignmentInfo> }[]; nextLink?: string };
+            let body: { value?: { properties?: Partial<RoleAssignmentInfo> }[]; nextLink?: string };
+            try {
+                body = JSON.parse(res.bodyAsText ?? '{}') as typeof body;
+            } catch {
+                throw armRestError(502, '{"error":{"message":"unreadable JSON from the role-assignment list"}}', res.headers);
+            }
             for (const v of body.value ?? []) {
                 const p = v.properties ?? {};
                 if (p.roleDefinitionId && p.scope) out.push({ roleDefinitionId: p.roleDefinitionId, scope: p.scope, principalId: p.principalId ?? principalId });

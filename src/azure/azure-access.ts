@@ -19,7 +19,7 @@ import { kubeAccessFromKubeconfig, type KubeAccess } from './kube.js';
 import { findCluster, RegistryLookup } from './lookup.js';
 import { isAcrLoginServer, parseImageRef, type ImageRef } from './names.js';
 import { resolveSubscription } from './subscription.js';
-import type { AgentPoolInfo, ClusterInfo, ImageInspection, RegistryInfo, RepositoryPage } from './types.js';
+import type { AgentPoolInfo, ClusterInfo, ImageInspection, RegistryInfo, RepositoryPage, RoleAssignmentInfo } from './types.js';
 
 export type { ImageRef } from './names.js';
 export type * from './types.js';
@@ -54,6 +54,23 @@ export const PULL_ROLES: Record<string, string> = {
     'b24988ac-6180-42a0-ab88-20f7382dd24c': 'Contributor',
     '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Owner'
 };
+
+/**
+ * The pull-granting role `principalId` holds on the registry `registryId`, from the assignments ARM listed for
+ * that scope. An assignment counts when its scope is the registry or above it: a resource group, the
+ * subscription, the root, or a management group (ARM lists a management-group assignment for this scope
+ * only when the subscription sits under it). Assignments below the registry (one repository) do not count.
+ */
+export function pullGrant(assignments: readonly RoleAssignmentInfo[], registryId: string, principalId: string): { granted: boolean; role: string | null } {
+    const regScope = registryId.toLowerCase();
+    for (const a of assignments) {
+        const scope = a.scope.toLowerCase().replace(/\/+$/, '');
+        const covers = regScope === scope || regScope.startsWith(scope + '/') || scope.startsWith('/providers/microsoft.management/managementgroups/');
+        const role = PULL_ROLES[a.roleDefinitionId.split('/').pop()!.toLowerCase()];
+        if (covers && role && a.principalId.toLowerCase() === principalId.toLowerCase()) return { granted: true, role };
+    }
+    return { granted: false, role: null };
+}
 
 export interface AzureAccess {
     readonly cloud: CloudProfile;
@@ -131,22 +148,12 @@ export async function createAzureAccess(opts: AzureAccessOptions = {}): Promise<
         findCluster: (name, { resourceGroup, signal }) => describeFailure(ctx(`Looking up AKS cluster ${name}`), () => findCluster(arm, name, resourceGroup, sub.id, signal)),
         listAgentPools: (cluster, signal) => describeFailure(ctx(`Listing node pools of ${cluster.name}`), () => arm.listAgentPools(cluster, signal)),
         acrPull: (principalId, reg, signal) =>
-            describeFailure(ctx(`Reading role assignments on ${reg.name}`), async () => {
-                const assignments = await arm.roleAssignments(reg.id, principalId, signal);
-                const regScope = reg.id.toLowerCase();
-                for (const a of assignments) {
-                    const scope = a.scope.toLowerCase().replace(/\/+$/, '');
-                    const covers = regScope === scope || regScope.startsWith(scope + '/') || scope === '/';
-                    const role = PULL_ROLES[a.roleDefinitionId.split('/').pop()!.toLowerCase()];
-                    if (covers && role && a.principalId.toLowerCase() === principalId.toLowerCase()) return { granted: true, role };
-                }
-                return { granted: false, role: null };
-            }),
+            describeFailure(ctx(`Reading role assignments on ${reg.name}`), async () => pullGrant(await arm.roleAssignments(reg.id, principalId, signal), reg.id, principalId)),
         kube: (cluster, signal) =>
             describeFailure(ctx(`Connecting to the Kubernetes API of ${cluster.name}`), async () => {
                 const hit = kubes.get(cluster.id);
                 if (hit && now() - hit.at < 10 * 60_000) return hit.value;
-                const value = arm.userKubeconfig(cluster, signal).then(yaml => kubeAccessFromKubeconfig(yaml, credential, retry.timeoutMs));
+                const value = arm.userKubeconfig(cluster, signal).then(yaml => kubeAccessFromKubeconfig(yaml, credential, retry.timeoutMs, signal));
                 kubes.set(cluster.id, { at: now(), value });
                 value.catch(() => kubes.delete(cluster.id));
                 return value;

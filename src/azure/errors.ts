@@ -48,7 +48,11 @@ interface RestLike {
     response?: { headers?: { get(name: string): string | undefined } };
 }
 
-const TRANSPORT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN', 'REQUEST_SEND_ERROR', 'UND_ERR_SOCKET']);
+/**
+ * Codes of a connection that broke or never formed (no HTTP answer): retried by the reliability policy.
+ * ENOTFOUND is not among them (a name that does not resolve will not resolve a second later).
+ */
+export const TRANSPORT_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'REQUEST_SEND_ERROR', 'UND_ERR_SOCKET']);
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/;
 

@@ -8,7 +8,7 @@
  * Types come from @azure/core-rest-pipeline as type-only imports: nothing is loaded at start-up.
  */
 import type { HttpClient, PipelinePolicy, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
-import { AzureTimeoutError, isAbortError } from './errors.js';
+import { AzureTimeoutError, isAbortError, TRANSPORT_CODES } from './errors.js';
 
 export interface RetrySettings {
     /** Per attempt, including reading the body. */
@@ -22,8 +22,6 @@ export interface RetrySettings {
 }
 
 export const DEFAULT_RETRY: RetrySettings = { timeoutMs: 30_000, maxRetries: 3, retryDelayMs: 800, maxRetryDelayMs: 8_000, maxRetryAfterMs: 20_000 };
-
-const TRANSPORT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'REQUEST_SEND_ERROR', 'UND_ERR_SOCKET']);
 
 /** POSTs that only read or mint tokens are safe to repeat; other POSTs retry only on throttling. */
 function isIdempotent(req: PipelineRequest): boolean {

@@ -5,9 +5,9 @@
  */
 import { ToolError } from '../tool-error.js';
 import { manifestKind, STREAMING_ARTIFACT_TYPE } from '../streaming/media-types.js';
-import type { AcrClient, Descriptor, FetchedManifest } from './acr-client.js';
+import { descriptors, type AcrClient, type Descriptor, type FetchedManifest } from './acr-client.js';
 import { mapLimit } from './concurrency.js';
-import type { ImageRef } from './names.js';
+import { DIGEST, type ImageRef } from './names.js';
 import type { ImageInspection, ManifestInfo, Platform, StreamingOperation } from './types.js';
 
 /** Children of an index fetched at once; indexes rarely exceed a dozen platforms. */
@@ -15,9 +15,15 @@ export const INDEX_CONCURRENCY = 4;
 /** Bound on the platforms of one index we will read (a hostile index could list thousands). */
 export const MAX_INDEX_ENTRIES = 64;
 
+const layerSize = (l: unknown) => {
+    const size = (l as { size?: unknown } | null)?.size;
+    return typeof size === 'number' && size >= 0 ? size : 0;
+};
+
+/** Image size of one platform: the sum of its (compressed) layer sizes, as the registry stores them. */
 const sumLayers = (body: Record<string, unknown>) => {
-    const layers = Array.isArray(body.layers) ? (body.layers as Descriptor[]) : [];
-    return { sizeBytes: layers.reduce((n, l) => n + (typeof l.size === 'number' ? l.size : 0), 0), layers: layers.length };
+    const layers: unknown[] = Array.isArray(body.layers) ? body.layers : [];
+    return { sizeBytes: layers.reduce<number>((n, l) => n + layerSize(l), 0), layers: layers.length };
 };
 
 export function isStreamingArtifact(body: Record<string, unknown>): boolean {
@@ -26,8 +32,12 @@ export function isStreamingArtifact(body: Record<string, unknown>): boolean {
     return body.artifactType === STREAMING_ARTIFACT_TYPE || config?.mediaType === STREAMING_ARTIFACT_TYPE || annotations['streaming.format'] !== undefined;
 }
 
-/** Attestation and unknown/unknown entries (BuildKit provenance) are not runnable platforms. */
+/**
+ * Attestation and unknown/unknown entries (BuildKit provenance) are not runnable platforms. Entries whose
+ * digest is not a sha256 digest are skipped too: the digest becomes part of a URL.
+ */
 function isRunnableEntry(d: Descriptor): boolean {
+    if (!DIGEST.test(d.digest)) return false;
     if (d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') return false;
     return d.platform?.os !== 'unknown' && d.platform?.architecture !== 'unknown';
 }
@@ -37,7 +47,9 @@ async function singlePlatform(client: AcrClient, repo: string, m: FetchedManifes
     let os = 'unknown';
     let architecture = 'unknown';
     let variant: string | null = null;
-    if (config?.digest && /^sha256:[a-f0-9]{64}$/.test(config.digest)) {
+    // Only a JSON config (an image config) says os/architecture; anything else is not worth a download.
+    const jsonConfig = config?.mediaType === undefined || /\+json$|\/json$/.test(config.mediaType);
+    if (typeof config?.digest === 'string' && DIGEST.test(config.digest) && jsonConfig) {
         const c = await client.blobJson(repo, config.digest, signal);
         os = typeof c.os === 'string' ? c.os : os;
         architecture = typeof c.architecture === 'string' ? c.architecture : architecture;
@@ -50,7 +62,7 @@ export async function describeManifest(client: AcrClient, repo: string, top: Fet
     const kind = manifestKind(top.mediaType);
     let platforms: Platform[] = [];
     if (kind === 'index') {
-        const entries = ((top.body.manifests as Descriptor[] | undefined) ?? []).filter(isRunnableEntry).slice(0, MAX_INDEX_ENTRIES);
+        const entries = descriptors(top.body.manifests).filter(isRunnableEntry).slice(0, MAX_INDEX_ENTRIES);
         platforms = await mapLimit(entries, INDEX_CONCURRENCY, async d => {
             const child = await client.manifest(repo, d.digest, signal);
             const size = child ? sumLayers(child.body) : { sizeBytes: 0, layers: 0 };
@@ -76,11 +88,12 @@ export async function describeManifest(client: AcrClient, repo: string, top: Fet
     };
 }
 
+/** The last conversion of `digest`; when its operation record is gone, what `_streaming/{digest}` said about it. */
 async function lastOperation(client: AcrClient, repo: string, digest: string, signal: AbortSignal): Promise<StreamingOperation | null> {
     const last = await client.lastOperation(repo, digest, signal);
     if (!last) return null;
     const op = await client.operation(repo, last.id, signal);
-    return { ...op, status: op.status || last.status };
+    return { id: last.id, status: op?.status ?? last.status, progress: op?.progress ?? null, details: op?.details ?? null };
 }
 
 export interface InspectOptions {

@@ -20,18 +20,20 @@ export interface KubeAccess {
     listNodes(signal: AbortSignal): Promise<V1Node[]>;
 }
 
-export async function kubeAccessFromKubeconfig(yaml: string, credential: TokenCredential, timeoutMs: number): Promise<KubeAccess> {
+export async function kubeAccessFromKubeconfig(yaml: string, credential: TokenCredential, timeoutMs: number, signal?: AbortSignal): Promise<KubeAccess> {
     const k8s = await import('@kubernetes/client-node');
     const loaded = new k8s.KubeConfig();
     loaded.loadFromString(yaml);
     const cluster = loaded.getCurrentCluster();
     const user = loaded.getCurrentUser();
     if (!cluster || !user) throw new Error('the kubeconfig from ARM has no current cluster or user');
+    // The user's token or key goes to this server: https only, so it is never sent in the clear.
+    if (!/^https:\/\//i.test(cluster.server)) throw new Error('the kubeconfig from ARM names an API server that is not https');
     let safeUser: { name: string; token?: string; certData?: string; keyData?: string };
     if (user.token || (user.certData && user.keyData)) {
         safeUser = { name: 'user', ...(user.token ? { token: user.token } : { certData: user.certData, keyData: user.keyData }) };
     } else {
-        const token = await credential.getToken(AKS_AAD_SCOPE);
+        const token = await credential.getToken(AKS_AAD_SCOPE, signal ? { abortSignal: signal } : undefined);
         if (!token) throw new Error('no token for the AKS AAD server application');
         safeUser = { name: 'user', token: token.token };
     }

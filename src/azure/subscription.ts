@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ToolError } from '../tool-error.js';
+import { excerpt } from './names.js';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -43,7 +44,7 @@ export function resolveSubscription(flag: string | undefined, env: NodeJS.Proces
     const fromEnv = env.AZURE_SUBSCRIPTION_ID?.trim();
     if (fromEnv) {
         if (!GUID.test(fromEnv)) {
-            throw new ToolError('AZURE_SUBSCRIPTION_ID is not a subscription id', `it must be a GUID, got "${fromEnv.slice(0, 40)}"`, 'set it to the id shown by `az account show --query id -o tsv`');
+            throw new ToolError('AZURE_SUBSCRIPTION_ID is not a subscription id', `it must be a GUID, got "${excerpt(fromEnv)}"`, 'set it to the id shown by `az account show --query id -o tsv`');
         }
         return { id: fromEnv, source: 'AZURE_SUBSCRIPTION_ID' };
     }

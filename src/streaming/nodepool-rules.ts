@@ -58,7 +58,7 @@ export function nodePoolSupport(pool: NodePoolFacts, clusterVersion?: string): N
     if (architecture === 'arm64') {
         reasons.push(reason('NODEPOOL_ARM64', `${pool.vmSize} is an Arm64 size; only linux/amd64 streams`));
     }
-    if (pool.osSKU && (UNSUPPORTED_OS_SKUS as readonly string[]).includes(pool.osSKU)) {
+    if (pool.osSKU && UNSUPPORTED_OS_SKUS.some(sku => sku.toLowerCase() === pool.osSKU!.toLowerCase())) {
         reasons.push(reason('NODEPOOL_OS_UNSUPPORTED', `node OS ${pool.osSKU} does not support artifact streaming`));
     }
     if (pool.osGuard) {

@@ -11,7 +11,8 @@ export interface VmSize {
     family: string;
     vcpus: number;
     features: string;
-    accelerator?: string;
+    /** Suffixes between the features and the version, e.g. ["A100"], ["NDR", "GB200"], ["cc"]. */
+    accelerators: string[];
     version?: number;
 }
 
@@ -22,20 +23,27 @@ export function parseVmSize(size: string): VmSize | undefined {
     if (!m) return undefined;
     const suffixes = m[4]!.split('_').filter(Boolean);
     const versionPart = suffixes.find(s => /^v\d+$/i.test(s));
-    const accelerator = suffixes.find(s => !/^v\d+$/i.test(s));
+    const accelerators = suffixes.filter(s => !/^v\d+$/i.test(s));
     return {
         family: m[1]!.toUpperCase(),
         vcpus: Number(m[2]),
         features: m[3]!.toLowerCase(),
-        ...(accelerator ? { accelerator } : {}),
+        accelerators,
         ...(versionPart ? { version: Number(versionPart.slice(1)) } : {})
     };
 }
 
+/**
+ * NVIDIA Grace superchips (GB200, GB300, GH200) pair the GPU with an Arm64 CPU, and their sizes carry no `p`
+ * feature: Standard_ND128isr_NDR_GB200_v6 ("ND GB200 v6 ... NVIDIA Grace CPU", Learn: nd-gb200-v6-series).
+ */
+const GRACE_ACCELERATOR = /^G[BH]\d{3}$/i;
+
 export function architectureOfVmSize(size: string): Architecture {
     const parsed = parseVmSize(size);
     if (!parsed) return 'unknown';
-    return parsed.features.includes('p') ? 'arm64' : 'amd64';
+    if (parsed.features.includes('p') || parsed.accelerators.some(a => GRACE_ACCELERATOR.test(a))) return 'arm64';
+    return 'amd64';
 }
 
 /**

@@ -18,13 +18,14 @@ export interface CannedResponse {
     body?: string;
 }
 
-export async function startCanary(respond?: (path: string, origin: string) => CannedResponse): Promise<Canary> {
+export async function startCanary(respond?: (path: string, origin: string) => CannedResponse | Promise<CannedResponse>): Promise<Canary> {
     const cert = await createCertificate([]);
     const state = { connections: 0, requests: [] as string[] };
     let origin = '';
-    const server = createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => {
+    const server = createServer({ key: cert.keyPem, cert: cert.certPem }, async (req, res) => {
         state.requests.push(`${req.method} ${req.url}`);
-        const r = respond?.(req.url ?? '/', origin) ?? { status: 404 };
+        const r = (await respond?.(req.url ?? '/', origin)) ?? { status: 404 };
+        if (res.destroyed) return;
         res.writeHead(r.status, r.headers ?? {});
         res.end(r.body ?? '');
     });

@@ -1,6 +1,7 @@
 /** Kubernetes reads through the kubeconfig ARM returns (listClusterUserCredential). */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAzureAccess, type AzureAccess } from '../../src/azure/azure-access.js';
+import { kubeAccessFromKubeconfig } from '../../src/azure/kube.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { azureOptionsForSandbox } from '../../src/wiring/sandbox-azure.js';
 import { FAST_RETRY } from '../helpers/sandbox-app.js';
@@ -30,4 +31,18 @@ it('lists pods, reads one pod, its events and the nodes', async () => {
     // The kubeconfig is fetched once and reused.
     await azure.kube(cluster, signal);
     expect(sb.requestLog.entries(e => e.path.endsWith('/listClusterUserCredential'))).toHaveLength(1);
+});
+
+it('refuses a kubeconfig whose API server is not https: the token would travel in the clear', async () => {
+    let asked = 0;
+    const credential = { getToken: async () => (asked++, { token: 'x', expiresOnTimestamp: Date.now() + 3600_000 }) };
+    const yaml = [
+        'apiVersion: v1',
+        'clusters: [{ name: c, cluster: { server: "http://aks-prod.hcp.eastus.azmk8s.io:80" } }]',
+        'users: [{ name: u, user: { token: secret-bearer-value } }]',
+        'contexts: [{ name: x, context: { cluster: c, user: u } }]',
+        'current-context: x'
+    ].join('\n');
+    await expect(kubeAccessFromKubeconfig(yaml, credential, 5_000)).rejects.toThrow(/not https/);
+    expect(asked).toBe(0);
 });

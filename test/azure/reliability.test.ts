@@ -87,10 +87,13 @@ describe('reliability', () => {
         // Warm up (SDK import, TLS) so the aborted call is surely in flight when the abort comes.
         expect((await t.call('acr_list_registries', {})).isError).toBeFalsy();
         t.sb.requestLog.clear();
-        t.sb.faults.add({ method: 'GET', path: REGISTRIES, action: 'slow', delayMs: 3_000 });
+        // One slow answer: a retry after the abort, if any, would get a quick answer and show up in the log.
+        t.sb.faults.add({ method: 'GET', path: REGISTRIES, action: 'slow', delayMs: 10_000, times: 1 });
         const ac = new AbortController();
         const pending = t.client.callTool({ name: 'acr_list_registries', arguments: {} }, { signal: ac.signal });
-        setTimeout(() => ac.abort(), 300);
+        // Abort once the sandbox holds the request (the fault is spent on arrival), however slow the machine.
+        await waitFor(() => t!.sb.faults.list().length === 0, 10_000, 'the request to reach the sandbox');
+        ac.abort();
         await expect(pending).rejects.toThrow();
         await waitFor(() => armHits(t!, '/Microsoft.ContainerRegistry/registries').length > 0, 5_000, 'the abandoned request');
         await new Promise(r => setTimeout(r, 300)); // a retry, if any, would show up here

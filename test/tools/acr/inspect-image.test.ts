@@ -4,7 +4,8 @@ import { startSandboxApp, textOf, type SandboxApp } from '../../helpers/sandbox-
 
 let t: SandboxApp;
 beforeAll(async () => {
-    t = await startSandboxApp();
+    // A long conversion time keeps the demo's "converting" image converting however slow the CI machine is.
+    t = await startSandboxApp({ sandbox: { behaviour: { conversionSeconds: 3600 } } });
 });
 afterAll(async () => t?.close());
 
