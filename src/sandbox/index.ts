@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRegistryHandler } from './acr/registry-handler.js';
 import { createArmHandler } from './arm/arm-handler.js';
-import type { KubeAccess } from './arm/arm-common.js';
+import { kubeAccessKey, type KubeAccess } from './arm/arm-common.js';
 import { Faults, type FaultControl, type FaultInput } from './http/faults.js';
 import { RequestLog } from './http/request-log.js';
 import { buildKubeconfig } from './kube/kubeconfig.js';
@@ -20,7 +20,7 @@ import { startListener, type Listener } from './server.js';
 import { SandboxState } from './state.js';
 import { createCertificate } from './tls.js';
 import { DEMO_WORLD_PATH, loadWorld } from './world/load-world.js';
-import { behaviourSchema, type World, type WorldBehaviour } from './world/schema.js';
+import { behaviourSchema, type World, type WorldBehaviour, type WorldInput } from './world/schema.js';
 import type { SandboxHandler } from './http/types.js';
 
 export { DEMO_WORLD_PATH, WorldError, loadWorld } from './world/load-world.js';
@@ -28,8 +28,8 @@ export type { RequestLog, RequestLogEntry } from './http/request-log.js';
 export type { FaultControl, FaultInput } from './http/faults.js';
 
 export interface StartSandboxOptions {
-    /** A world object or a path to a world JSON file. Default: the demo world. */
-    world?: World | string;
+    /** A world object (as written: defaults may be omitted) or a path to a world JSON file. Default: the demo world. */
+    world?: WorldInput | string;
     /** Per registry name: proxy /v2 manifests and blobs to a real OCI registry. */
     upstream?: Record<string, { url: string; caPem?: string }>;
     /** Overrides of the world's behaviour (tests: short conversion/update times, faults). Faults are appended. */
@@ -63,13 +63,13 @@ export interface Sandbox {
 }
 
 export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sandbox> {
-    const world = await loadWorld(opts.world ?? DEMO_WORLD_PATH);
+    const now = opts.now ?? Date.now;
+    const world = await loadWorld(opts.world ?? DEMO_WORLD_PATH, new Date(now()));
     const { faults: extraFaults = [], ...overrides } = opts.behaviour ?? {};
     world.behaviour = behaviourSchema.parse({ ...world.behaviour, ...overrides, faults: [...world.behaviour.faults, ...extraFaults] });
 
     const loginServers = world.registries.map(r => `${r.name.toLowerCase()}.azurecr.io`);
     const cert = await createCertificate(loginServers);
-    const now = opts.now ?? Date.now;
     const state = new SandboxState(world, now, now());
     const log = new RequestLog();
     const faults = new Faults(world.behaviour.faults);
@@ -102,8 +102,8 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
                 const token = `sandbox-kube-${c.name.toLowerCase()}-${randomBytes(12).toString('hex')}`;
                 let handler: SandboxHandler | undefined;
                 const l = await listen(`kube:${c.name}`, 'kube', () => (handler ? [handler] : []));
-                handler = createKubeHandler({ state, clusterName: c.name, token, hostPort: `127.0.0.1:${l.port}` });
-                kube[c.name.toLowerCase()] = { server: l.origin, token };
+                handler = createKubeHandler({ state, clusterName: c.name, resourceGroup: c.resourceGroup, token, hostPort: `127.0.0.1:${l.port}` });
+                kube[kubeAccessKey(c)] = { server: l.origin, token };
                 kubeEndpoints[c.name] = l.origin;
                 kubeconfigs[c.name] = buildKubeconfig({ cluster: c.name, resourceGroup: c.resourceGroup, server: l.origin, caPem: cert.caPem, token });
             })

@@ -6,9 +6,10 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { faultResponse, type EndpointKind, type Faults } from './http/faults.js';
+import { endpointError, type EndpointKind } from './http/errors.js';
+import { faultResponse, type Faults } from './http/faults.js';
 import { nowMs, type RequestLog } from './http/request-log.js';
-import { json, type SandboxHandler, type SandboxRequest, type SandboxResponse } from './http/types.js';
+import { type SandboxHandler, type SandboxRequest, type SandboxResponse } from './http/types.js';
 
 export interface ListenerOptions {
     /** 'arm' | 'registry:<name>' | 'kube:<cluster>' (the request log's `listener`). */
@@ -24,7 +25,16 @@ export interface ListenerOptions {
     latencyMs: () => number;
     /** Read per request: handlers may be installed after listen() (the registry handler needs the origin). */
     handlers: () => SandboxHandler[];
+    /** Largest request body accepted (default MAX_BODY_BYTES). */
+    maxBodyBytes?: number;
 }
+
+/**
+ * Every body is buffered before routing, so one request must not be able to exhaust memory. 64 MiB is
+ * far above any manifest, form or test layer chunk; larger blobs are pushed in several PATCH requests.
+ * Assumption: the real services' limits differ per endpoint and are not all documented.
+ */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export interface Listener {
     origin: string;
@@ -48,10 +58,24 @@ function pause(ms: number, signal: AbortSignal): Promise<boolean> {
     });
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** The whole body, or undefined as soon as it exceeds `limit` (the rest is never buffered). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+        req.resume(); // discard what arrives until the connection closes
+        return Promise.resolve(undefined);
+    }
     return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
-        req.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        const onData = (c: Buffer) => {
+            size += c.length;
+            if (size > limit) {
+                req.off('data', onData); // the stream keeps flowing: the rest is discarded
+                chunks.length = 0;
+                resolve(undefined);
+            } else chunks.push(c);
+        };
+        req.on('data', onData);
         req.on('end', () => resolve(Buffer.concat(chunks)));
         req.on('error', reject);
     });
@@ -66,17 +90,19 @@ function decodePath(pathname: string): string {
 }
 
 function notFound(kind: EndpointKind, method: string, path: string): SandboxResponse {
-    const message = `The sandbox does not model ${method} ${path}.`;
-    if (kind === 'arm') return json(404, { error: { code: 'InvalidResourceType', message } });
-    if (kind === 'registry') return json(404, { errors: [{ code: 'UNSUPPORTED', message }] });
-    return json(404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'NotFound', code: 404 });
+    const code = kind === 'arm' ? 'InvalidResourceType' : kind === 'registry' ? 'UNSUPPORTED' : undefined;
+    return endpointError(kind, 404, `The sandbox does not model ${method} ${path}.`, code);
 }
 
 function internalError(kind: EndpointKind, err: unknown): SandboxResponse {
-    const message = `Sandbox handler failed: ${(err as Error)?.message ?? String(err)}`;
-    if (kind === 'arm') return json(500, { error: { code: 'InternalServerError', message } });
-    if (kind === 'registry') return json(500, { errors: [{ code: 'UNKNOWN', message }] });
-    return json(500, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500 });
+    return endpointError(kind, 500, `Sandbox handler failed: ${(err as Error)?.message ?? String(err)}`);
+}
+
+/** Assumption: the ACR code for an oversized request is not documented; SIZE_INVALID is distribution's nearest. */
+function tooLarge(kind: EndpointKind, limit: number): SandboxResponse {
+    const code = kind === 'registry' ? 'SIZE_INVALID' : undefined;
+    // The unread rest of the body makes the connection unusable for another request.
+    return endpointError(kind, 413, `The request body exceeds the sandbox limit of ${limit} bytes.`, code, { connection: 'close' });
 }
 
 function send(res: ServerResponse, method: string, r: SandboxResponse): void {
@@ -131,7 +157,12 @@ async function handle(opts: ListenerOptions, origin: string, req: IncomingMessag
         send(res, method, r);
     };
 
-    const body = await readBody(req);
+    const limit = opts.maxBodyBytes ?? MAX_BODY_BYTES;
+    const body = await readBody(req, limit);
+    if (body === undefined) {
+        reply(tooLarge(opts.kind, limit));
+        return;
+    }
     if (!(await pause(opts.latencyMs(), gone.signal))) return;
 
     const f = opts.faults.take(method, path, opts.registry);

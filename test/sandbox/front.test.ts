@@ -3,7 +3,10 @@ import { waitFor } from '../helpers/wait-for.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { RequestLog } from '../../src/sandbox/http/request-log.js';
-import { globToRegExp } from '../../src/sandbox/http/faults.js';
+import { Faults, globToRegExp } from '../../src/sandbox/http/faults.js';
+import { json } from '../../src/sandbox/http/types.js';
+import { startListener } from '../../src/sandbox/server.js';
+import { createCertificate } from '../../src/sandbox/tls.js';
 import { acrClient } from './sandbox-clients.js';
 
 let sb: Sandbox | undefined;
@@ -25,6 +28,22 @@ function rawGet(s: Sandbox, origin: string, path: string, servername = 'localhos
             res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
         });
         req.on('error', reject);
+        req.end();
+    });
+}
+
+/** One HTTPS request with a body, sent in `chunks` writes (no Content-Length when chunked). */
+function rawSend(origin: string, ca: string, method: string, path: string, chunks: Buffer[], headers: Record<string, string> = {}) {
+    const u = new URL(origin);
+    return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+        const req = request({ host: u.hostname, port: u.port, path, method, ca, servername: 'localhost', headers }, res => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', c => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        });
+        req.on('error', reject);
+        for (const c of chunks) req.write(c);
         req.end();
     });
 }
@@ -122,6 +141,57 @@ describe('sandbox HTTPS front', () => {
     it('rejects a fault without status or action', async () => {
         sb = await startSandbox();
         expect(() => sb!.faults.add({ path: '/x' })).toThrow(/needs a "status" or an "action"/);
+    });
+
+    it('answers 413 to a body over the cap (declared or streamed) in the endpoint\'s error shape, then serves on', async () => {
+        const cert = await createCertificate();
+        const l = await startListener({
+            id: 'arm',
+            kind: 'arm',
+            keyPem: cert.keyPem,
+            certPem: cert.certPem,
+            log: new RequestLog(),
+            faults: new Faults(),
+            latencyMs: () => 0,
+            handlers: () => [req => json(200, { size: req.body.length })],
+            maxBodyBytes: 1024
+        });
+        try {
+            const big = Buffer.alloc(4096, 1);
+            const declared = await rawSend(l.origin, cert.caPem, 'PUT', '/x', [big], { 'content-length': String(big.length) });
+            expect(declared.status).toBe(413);
+            expect(JSON.parse(declared.body).error.code).toBe('RequestEntityTooLarge');
+            const streamed = await rawSend(l.origin, cert.caPem, 'PUT', '/x', [big.subarray(0, 1000), big.subarray(1000)]);
+            expect(streamed.status).toBe(413);
+            const fits = await rawSend(l.origin, cert.caPem, 'PUT', '/x', [big.subarray(0, 1024)]);
+            expect(fits.status).toBe(200);
+            expect(JSON.parse(fits.body)).toEqual({ size: 1024 });
+        } finally {
+            await l.close();
+            await cert.dispose();
+        }
+    });
+
+    it('survives malformed requests: bad escapes, bad JSON, unknown paths and methods', async () => {
+        sb = await startSandbox();
+        const arm = sb.armEndpoint;
+        const auth = { authorization: 'Bearer x' };
+        const pool = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-aks-prod/providers/Microsoft.ContainerService/managedClusters/aks-prod/agentPools/gpupool?api-version=2025-01-01';
+        const badJson = await rawSend(arm, sb.caPem, 'PUT', pool, [Buffer.from('{"properties": ')], { ...auth, 'content-type': 'application/json' });
+        expect(badJson.status).toBe(400);
+        expect(JSON.parse(badJson.body).error.code).toBe('InvalidRequestContent');
+        const reg = sb.registryEndpoints['contosoacr.azurecr.io'];
+        const badEscape = await rawSend(reg, sb.caPem, 'GET', '/v2/%E0%A4%A/manifests/v1', []);
+        expect(badEscape.status).toBeGreaterThanOrEqual(400);
+        expect(badEscape.status).toBeLessThan(500);
+        // (Node itself answers 400 to methods it does not know, such as BREW.)
+        const unknown = await rawSend(arm, sb.caPem, 'PROPFIND', '/coffee?api-version=2025-01-01', [], auth);
+        expect(unknown.status).toBe(404);
+        expect(JSON.parse(unknown.body).error.code).toBe('InvalidResourceType');
+        const kube = await rawSend(sb.kubeEndpoints['aks-prod'], sb.caPem, 'GET', '/api/v1/%ZZ', []);
+        expect(JSON.parse(kube.body)).toMatchObject({ kind: 'Status', status: 'Failure' });
+        // Still serving.
+        expect((await rawGet(sb, sb.kubeEndpoints['aks-prod'], '/version')).status).toBe(200);
     });
 });
 

@@ -107,3 +107,29 @@ describe('Kubernetes API of a sandbox cluster, through @kubernetes/client-node',
         }
     });
 });
+
+describe('clusters of one name in two resource groups', () => {
+    it('gives each its own API server through listClusterUserCredential', async () => {
+        const pool = { name: 'np1', osType: 'Linux', osSKU: 'Ubuntu2204', vmSize: 'Standard_D4s_v5' } as const;
+        const twin = (resourceGroup: string, pod: string) => ({
+            name: 'twin',
+            resourceGroup,
+            kubernetesVersion: '1.30.5',
+            kubeletIdentityObjectId: resourceGroup,
+            agentPools: [pool],
+            pods: [{ name: pod, nodePool: 'np1', image: 'x.azurecr.io/a:b' }]
+        });
+        const s = await startSandbox({
+            world: { version: 1, subscription: { id: '00000000-0000-0000-0000-000000000001', tenantId: 't' }, clusters: [twin('rg-a', 'pod-a'), twin('rg-b', 'pod-b')] }
+        });
+        try {
+            for (const [rg, pod] of [['rg-a', 'pod-a'], ['rg-b', 'pod-b']]) {
+                const creds = await aksClient(s).managedClusters.listClusterUserCredentials(rg, 'twin');
+                const core = coreV1(Buffer.from(creds.kubeconfigs![0].value!).toString('utf8'));
+                expect((await core.listNamespacedPod({ namespace: 'default' })).items.map(p => p.metadata?.name)).toEqual([pod]);
+            }
+        } finally {
+            await s.close();
+        }
+    });
+});

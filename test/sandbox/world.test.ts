@@ -51,6 +51,12 @@ describe('sandbox world loading', () => {
         expect(pods.some(p => p.events.some(e => /HEAD (request to )?http:\/\/localhost:8578\/v2\/.+\/manifests\/.+\?ns=.+\.azurecr\.io: 503 Service Unavailable/.test(e.message)))).toBe(true);
         expect(pods.some(p => p.conditions.some(c => c.type === 'UpgradeIfStreamableDisabled'))).toBe(true);
         expect(pods.some(p => (p.pullSeconds ?? 0) > 120)).toBe(true);
+        // REGISTRY_NOT_FOUND, IMAGE_NOT_FOUND and NODEPOOL_UPDATING need a pod or pool of their own.
+        const loginServers = new Set(w.registries.map(r => `${r.name.toLowerCase()}.azurecr.io`));
+        expect(pods.some(p => !loginServers.has(p.image.split('/')[0]))).toBe(true);
+        const tagged = new Set(w.registries.flatMap(r => r.repositories.flatMap(repo => repo.images.flatMap(i => i.tags.map(t => `${r.name.toLowerCase()}.azurecr.io/${repo.name}:${t}`)))));
+        expect(pods.some(p => loginServers.has(p.image.split('/')[0]) && !p.image.includes('@') && !tagged.has(p.image))).toBe(true);
+        expect(pools.some(p => p.provisioningState === 'Updating')).toBe(true);
 
         expect(w.clusters.some(c => !c.acrPull.includes('contosoacr'))).toBe(true);
         expect(w.clusters.some(c => c.kubernetesVersion.startsWith('1.25.'))).toBe(true);
@@ -63,6 +69,9 @@ describe('sandbox world loading', () => {
         expect(w.registries[0].repositories[0].images[0].pushedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
         expect(w.clusters[0].agentPools[0].artifactStreaming).toBe(false);
         expect(w.behaviour.latencyMs).toBe(0);
+        // The load time is the caller's clock (the sandbox passes its injected one), not the wall clock.
+        const at = await loadWorld(fixture('minimal.json'), new Date('2030-01-02T03:04:05Z'));
+        expect(at.registries[0].repositories[0].images[0].pushedAt).toBe('2030-01-02T03:04:05.000Z');
     });
 
     it('names the JSON path of a bad enum value', async () => {
@@ -96,6 +105,43 @@ describe('sandbox world loading', () => {
         expect(e.problems.some(p => p.startsWith('subscription.id: '))).toBe(true);
         expect(e.problems).toContain('clusters[0].pods[0].nodePool: no agent pool named "np2" in this cluster');
         expect(e.problems).toContain('clusters[0].acrPull[0]: no registry named "nosuchacr" in this world');
+    });
+
+    it('rejects duplicates that would silently shadow each other, naming the second one', async () => {
+        const pool = { name: 'np1', osType: 'Linux', osSKU: 'Ubuntu2204', vmSize: 'Standard_D4s_v5' };
+        const image = (tags: string[]) => ({ tags, platforms: [{ os: 'linux', architecture: 'amd64', layerSizes: [1] }] });
+        const cluster = (name: string) => ({ name, resourceGroup: 'rg', kubernetesVersion: '1.30', kubeletIdentityObjectId: 'x', agentPools: [pool] });
+        const e = await worldError({
+            version: 1,
+            subscription: { id: '00000000-0000-0000-0000-000000000001', tenantId: 't' },
+            registries: [
+                {
+                    name: 'contosoacr',
+                    resourceGroup: 'rg',
+                    sku: 'Premium',
+                    repositories: [
+                        { name: 'app', images: [image(['v1', 'latest']), image(['V1', 'latest'])] },
+                        { name: 'app', images: [] }
+                    ]
+                },
+                { name: 'ContosoACR', resourceGroup: 'rg2', sku: 'Basic' }
+            ],
+            clusters: [
+                { ...cluster('aks1'), agentPools: [pool, pool], pods: [{ name: 'p', nodePool: 'np1', image: 'x/y:z' }, { name: 'p', nodePool: 'np1', image: 'x/y:z' }] },
+                cluster('AKS1'),
+                { ...cluster('aks1'), resourceGroup: 'rg-other' } // same name, another group: allowed
+            ]
+        });
+        expect(e.problems.sort()).toEqual(
+            [
+                'registries[0].repositories[0].images[1].tags[1]: duplicate tag "latest" (already at index 0)',
+                'registries[0].repositories[1].name: duplicate repository "app" (already at index 0)',
+                'registries[1].name: duplicate registry "contosoacr" (already at index 0)',
+                'clusters[0].agentPools[1].name: duplicate agent pool "np1" (already at index 0)',
+                'clusters[0].pods[1].name: duplicate pod "default/p" (already at index 0)',
+                'clusters[1].name: duplicate cluster "rg/aks1" (already at index 0)'
+            ].sort()
+        );
     });
 
     it('says when the file is missing or not JSON', async () => {

@@ -8,7 +8,7 @@
  * bytes, while `HEAD` answers 200 with the size. Pushed blobs keep their bytes up to 4 MiB (enough
  * for any config blob and for the small test layers); larger ones keep only digest and size.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { SandboxRequest, SandboxResponse } from '../http/types.js';
 import type { AcrContext } from './acr-context.js';
 import { acrError, digestInvalid, nameUnknown } from './acr-errors.js';
@@ -47,14 +47,37 @@ export function deleteBlob(ctx: AcrContext, repoName: string, digest: string): S
     return { status: 202, headers: { ...V2_HEADERS, 'content-length': '0' } };
 }
 
-function commit(ctx: AcrContext, repoName: string, data: Buffer, digest: string): SandboxResponse {
-    if (!DIGEST_RE.test(digest) || sha256(data) !== digest) return digestInvalid(digest);
+/** What an upload delivered: its sha256 digest, size, and the bytes when small enough to keep. */
+interface Received {
+    digest: string;
+    size: number;
+    bytes?: Buffer;
+}
+
+const received = (data: Buffer): Received => ({ digest: sha256(data), size: data.length, bytes: data.length <= MAX_KEPT_BLOB_BYTES ? Buffer.from(data) : undefined });
+
+function commit(ctx: AcrContext, repoName: string, data: Received, digest: string): SandboxResponse {
+    if (!DIGEST_RE.test(digest) || data.digest !== digest) return digestInvalid(digest);
     const repo = ctx.state.ensureRepo(repoName, ctx.nowIso());
-    repo.blobs.set(digest, { size: data.length, bytes: data.length <= MAX_KEPT_BLOB_BYTES ? Buffer.from(data) : undefined });
+    repo.blobs.set(digest, { size: data.size, bytes: data.bytes });
     return {
         status: 201,
         headers: { ...V2_HEADERS, location: `/v2/${repoName}/blobs/${digest}`, 'docker-content-digest': digest, 'content-length': '0' }
     };
+}
+
+function append(session: UploadSession, chunk: Buffer): void {
+    session.hash.update(chunk);
+    session.size += chunk.length;
+    if (session.chunks && session.size <= MAX_KEPT_BLOB_BYTES) session.chunks.push(chunk);
+    else session.chunks = undefined;
+}
+
+/** The session's content with `last` appended, without consuming the session (a bad final PUT may be retried). */
+function finish(session: UploadSession, last: Buffer): Received {
+    const size = session.size + last.length;
+    const bytes = session.chunks && size <= MAX_KEPT_BLOB_BYTES ? Buffer.concat([...session.chunks, last]) : undefined;
+    return { digest: `sha256:${session.hash.copy().update(last).digest('hex')}`, size, bytes };
 }
 
 function sessionHeaders(repoName: string, id: string, s: UploadSession): Record<string, string> {
@@ -81,8 +104,9 @@ export function upload(ctx: AcrContext, req: SandboxRequest, repoName: string, i
             }
         }
         const digest = q.get('digest');
-        if (digest) return commit(ctx, repoName, req.body, digest);
-        const session: UploadSession = { repo: repoName, chunks: req.body.length ? [req.body] : [], size: req.body.length };
+        if (digest) return commit(ctx, repoName, received(req.body), digest);
+        const session: UploadSession = { repo: repoName, hash: createHash('sha256'), chunks: [], size: 0 };
+        append(session, req.body);
         const newId = randomUUID();
         sessions(ctx).set(newId, session);
         return { status: 202, headers: sessionHeaders(repoName, newId, session) };
@@ -91,8 +115,7 @@ export function upload(ctx: AcrContext, req: SandboxRequest, repoName: string, i
     if (!id || !session || session.repo !== repoName) return acrError(404, 'BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry', { id });
     switch (req.method) {
         case 'PATCH':
-            session.chunks.push(req.body);
-            session.size += req.body.length;
+            append(session, req.body);
             return { status: 202, headers: sessionHeaders(repoName, id, session) };
         case 'GET':
             return { status: 204, headers: sessionHeaders(repoName, id, session) };
@@ -102,8 +125,7 @@ export function upload(ctx: AcrContext, req: SandboxRequest, repoName: string, i
         case 'PUT': {
             const digest = q.get('digest');
             if (!digest) return acrError(400, 'DIGEST_INVALID', 'the digest query parameter is required to complete an upload');
-            const data = Buffer.concat([...session.chunks, req.body]);
-            const res = commit(ctx, repoName, data, digest);
+            const res = commit(ctx, repoName, finish(session, req.body), digest);
             if (res.status === 201) sessions(ctx).delete(id);
             return res;
         }

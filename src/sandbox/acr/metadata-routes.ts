@@ -53,7 +53,7 @@ export function listTags(ctx: AcrContext, req: SandboxRequest, repoName: string)
     const all = ordered([...repo.tags.values()].filter(t => !digest || t.digest === digest), t => t.name, orderby);
     const page = pageOf(all, t => t.name, p, !orderby);
     const headers = page.hasMore
-        ? linkHeader(`/acr/v1/${repo.name}/_tags`, page.items[page.items.length - 1].name, p.n, { orderby: orderby ?? '' })
+        ? linkHeader(`/acr/v1/${repo.name}/_tags`, page.items[page.items.length - 1].name, p.n, orderby ? { orderby } : {})
         : {};
     return json(200, { registry: ctx.loginServer, imageName: repo.name, tags: page.items.map(tagView) }, headers);
 }
@@ -84,7 +84,7 @@ export function listManifests(ctx: AcrContext, req: SandboxRequest, repoName: st
     const all = ordered([...repo.manifests.values()], m => m.digest, orderby);
     const page = pageOf(all, m => m.digest, p, !orderby);
     const headers = page.hasMore
-        ? linkHeader(`/acr/v1/${repo.name}/_manifests`, page.items[page.items.length - 1].digest, p.n, { orderby: orderby ?? '' })
+        ? linkHeader(`/acr/v1/${repo.name}/_manifests`, page.items[page.items.length - 1].digest, p.n, orderby ? { orderby } : {})
         : {};
     return json(200, { registry: ctx.loginServer, imageName: repo.name, manifests: page.items.map(m => manifestView(ctx, repo, m)) }, headers);
 }

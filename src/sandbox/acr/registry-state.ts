@@ -3,6 +3,7 @@
  * Manifest metadata (platform, size, subject, artifactType) is always derived from the stored bytes,
  * so world-built and pushed manifests are treated the same way by every route.
  */
+import type { Hash } from 'node:crypto';
 import type { Descriptor } from './content-builder.js';
 import { DIGEST_RE, INDEX_MEDIA_TYPES } from './media-types.js';
 
@@ -47,10 +48,16 @@ export interface RepoState {
     blobs: Map<string, StoredBlob>;
 }
 
-/** An unfinished blob upload (`POST …/blobs/uploads/` until the final `PUT ?digest=`). */
+/**
+ * An unfinished blob upload (`POST …/blobs/uploads/` until the final `PUT ?digest=`). The digest is
+ * hashed as chunks arrive and bytes are kept only while they fit MAX_KEPT_BLOB_BYTES, so a large
+ * chunked push costs no memory beyond its chunk.
+ */
 export interface UploadSession {
     repo: string;
-    chunks: Buffer[];
+    hash: Hash;
+    /** undefined once the upload outgrew the kept-bytes limit. */
+    chunks: Buffer[] | undefined;
     size: number;
 }
 

@@ -11,11 +11,14 @@ export interface KubeAccess {
     token: string;
 }
 
+/** Cluster names are unique per resource group only, so both name the API server. */
+export const kubeAccessKey = (c: { resourceGroup: string; name: string }): string => `${c.resourceGroup}/${c.name}`.toLowerCase();
+
 export interface ArmContext {
     state: SandboxState;
     /** https origin of the ARM listener (operation URLs point back at it). */
     origin: string;
-    /** Lowercased cluster name → its API server and the bearer token it accepts. */
+    /** kubeAccessKey(cluster) → its API server and the bearer token it accepts. */
     kube: Record<string, KubeAccess>;
     caPem: string;
 }

@@ -5,7 +5,7 @@
 import type { WorldCluster } from '../world/schema.js';
 import { buildKubeconfig } from '../kube/kubeconfig.js';
 import { stableGuid } from '../state.js';
-import { armError, list, ok, RG, resourceGroupNotFound, resourceNotFound, route, SUB, type ArmContext, type ArmRoute } from './arm-common.js';
+import { armError, kubeAccessKey, list, ok, RG, resourceGroupNotFound, resourceNotFound, route, SUB, type ArmContext, type ArmRoute } from './arm-common.js';
 import { clusterId, poolProperties } from './agent-pool-json.js';
 
 const TYPE = 'Microsoft.ContainerService/managedClusters';
@@ -64,7 +64,7 @@ export function findCluster(ctx: ArmContext, rg: string, name: string): { c: Wor
 function credentials(ctx: ArmContext, rg: string, name: string, kind: 'clusterUser' | 'clusterAdmin') {
     const f = findCluster(ctx, rg, name);
     if (!f.c) return f.error;
-    const access = ctx.kube[f.c.name.toLowerCase()];
+    const access = ctx.kube[kubeAccessKey(f.c)];
     const yaml = buildKubeconfig({ cluster: f.c.name, resourceGroup: f.c.resourceGroup, server: access.server, caPem: ctx.caPem, token: access.token, kind });
     return ok({ kubeconfigs: [{ name: kind, value: Buffer.from(yaml, 'utf8').toString('base64') }] });
 }

@@ -8,13 +8,11 @@
  */
 import type * as z from 'zod/v4';
 import { faultSchema, type WorldFault } from '../world/schema.js';
+import { endpointError, type EndpointKind } from './errors.js';
 import type { SandboxResponse } from './types.js';
-import { json } from './types.js';
 
 /** A fault as written in a world file (defaults not yet applied). */
 export type FaultInput = z.input<typeof faultSchema>;
-
-export type EndpointKind = 'arm' | 'registry' | 'kube';
 
 interface ActiveFault {
     fault: WorldFault;
@@ -78,53 +76,10 @@ export class Faults implements FaultControl {
     }
 }
 
-const ARM_CODES: Record<number, string> = {
-    400: 'BadRequest',
-    401: 'InvalidAuthenticationToken',
-    403: 'AuthorizationFailed',
-    404: 'NotFound',
-    409: 'Conflict',
-    429: 'TooManyRequests',
-    500: 'InternalServerError',
-    502: 'BadGateway',
-    503: 'ServiceUnavailable',
-    504: 'GatewayTimeout'
-};
-/** Docker distribution error codes (ACR uses the same set). */
-const ACR_CODES: Record<number, string> = {
-    401: 'UNAUTHORIZED',
-    403: 'DENIED',
-    404: 'NAME_UNKNOWN',
-    429: 'TOOMANYREQUESTS',
-    503: 'UNAVAILABLE'
-};
-const KUBE_REASONS: Record<number, string> = {
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'NotFound',
-    409: 'Conflict',
-    429: 'TooManyRequests',
-    500: 'InternalError',
-    503: 'ServiceUnavailable',
-    504: 'Timeout'
-};
-
 /** The answer of a `status` fault, with the error body the endpoint kind would really send. */
 export function faultResponse(kind: EndpointKind, fault: WorldFault): SandboxResponse {
     const status = fault.status ?? 500;
     const headers: Record<string, string> = {};
     if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.ceil(fault.retryAfterSeconds));
-    const message = `Injected by the sandbox (fault on ${fault.method} ${fault.path}).`;
-    switch (kind) {
-        case 'arm':
-            return json(status, { error: { code: ARM_CODES[status] ?? `Http${status}`, message } }, headers);
-        case 'registry':
-            return json(status, { errors: [{ code: ACR_CODES[status] ?? (status >= 500 ? 'UNKNOWN' : 'UNSUPPORTED'), message }] }, headers);
-        case 'kube':
-            return json(
-                status,
-                { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: KUBE_REASONS[status] ?? 'Unknown', code: status },
-                headers
-            );
-    }
+    return endpointError(kind, status, `Injected by the sandbox (fault on ${fault.method} ${fault.path}).`, undefined, headers);
 }

@@ -9,6 +9,8 @@ import type { WorldCluster } from '../world/schema.js';
 export interface KubeContext {
     state: SandboxState;
     clusterName: string;
+    /** Cluster names are unique per resource group only. */
+    resourceGroup: string;
     /** The bearer token this API server accepts (the one in the kubeconfig from listClusterUserCredential). */
     token: string;
     /** host:port of this listener (discovery reports it). */
@@ -16,7 +18,7 @@ export interface KubeContext {
 }
 
 export function currentCluster(ctx: KubeContext): WorldCluster {
-    return ctx.state.cluster(ctx.clusterName)!;
+    return ctx.state.cluster(ctx.clusterName, ctx.resourceGroup)!;
 }
 
 export function status(code: number, reason: string, message: string, details?: object): SandboxResponse {

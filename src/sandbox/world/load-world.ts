@@ -64,9 +64,12 @@ export function parseWorld(input: unknown, source?: string, now: Date = new Date
     return world;
 }
 
-/** Loads from a path (JSON file) or validates an object. The result is a fresh object the caller may mutate. */
-export async function loadWorld(source: string | object): Promise<World> {
-    if (typeof source !== 'string') return parseWorld(structuredClone(source));
+/**
+ * Loads from a path (JSON file) or validates an object. The result is a fresh object the caller may mutate.
+ * `now` is the load time that a missing `pushedAt` defaults to (the sandbox passes its injected clock).
+ */
+export async function loadWorld(source: string | object, now: Date = new Date()): Promise<World> {
+    if (typeof source !== 'string') return parseWorld(structuredClone(source), undefined, now);
     let text: string;
     try {
         text = await readFile(source, 'utf8');
@@ -79,5 +82,5 @@ export async function loadWorld(source: string | object): Promise<World> {
     } catch (e) {
         throw new WorldError([`(file): not valid JSON: ${(e as Error).message}`], source);
     }
-    return parseWorld(json, source);
+    return parseWorld(json, source, now);
 }

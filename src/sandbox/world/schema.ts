@@ -63,11 +63,29 @@ export const imageSchema = z
         }
     });
 
-export const repositorySchema = z.strictObject({
-    name: z.string().regex(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/, 'not a valid OCI repository name'),
-    convertPushedImages: z.boolean().default(false),
-    images: z.array(imageSchema).default([])
-});
+/**
+ * Adds an issue at `path(i, j)` for every key an earlier item already has: a duplicate would be silently
+ * shadowed. Keys compare exactly (OCI tags are case-sensitive); callers lowercase case-insensitive names.
+ */
+function unique<T>(items: T[], key: (t: T) => string | string[], path: (i: number, j: number) => PropertyKey[], what: string, ctx: z.RefinementCtx): void {
+    const seen = new Map<string, number>();
+    items.forEach((item, i) => {
+        const keys = key(item);
+        (Array.isArray(keys) ? keys : [keys]).forEach((k, j) => {
+            const first = seen.get(k);
+            if (first === undefined) seen.set(k, i);
+            else ctx.addIssue({ code: 'custom', path: path(i, j), message: `duplicate ${what} "${k}" (already at index ${first})` });
+        });
+    });
+}
+
+export const repositorySchema = z
+    .strictObject({
+        name: z.string().regex(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/, 'not a valid OCI repository name'),
+        convertPushedImages: z.boolean().default(false),
+        images: z.array(imageSchema).default([])
+    })
+    .superRefine((r, ctx) => unique(r.images, i => i.tags, (i, j) => ['images', i, 'tags', j], 'tag', ctx));
 
 export const registrySchema = z.strictObject({
     name: z.string().regex(/^[a-zA-Z0-9]{5,50}$/, 'ACR names are 5-50 alphanumerics'),
@@ -81,7 +99,7 @@ export const registrySchema = z.strictObject({
     publicNetworkAccess: z.enum(['Enabled', 'Disabled']).default('Enabled'),
     roleAssignmentMode: z.enum(['LegacyRegistryPermissions', 'AbacRepositoryPermissions']).default('LegacyRegistryPermissions'),
     repositories: z.array(repositorySchema).default([])
-});
+}).superRefine((r, ctx) => unique(r.repositories, repo => repo.name, i => ['repositories', i, 'name'], 'repository', ctx));
 
 export const agentPoolSchema = z.strictObject({
     name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, 'AKS pool names are 1-12 lowercase alphanumerics starting with a letter'),
@@ -124,6 +142,8 @@ export const clusterSchema = z
         pods: z.array(podSchema).default([])
     })
     .superRefine((c, ctx) => {
+        unique(c.agentPools, p => p.name, i => ['agentPools', i, 'name'], 'agent pool', ctx);
+        unique(c.pods, p => `${p.namespace}/${p.name}`, i => ['pods', i, 'name'], 'pod', ctx);
         const pools = new Set(c.agentPools.map(p => p.name));
         c.pods.forEach((p, i) => {
             if (!pools.has(p.nodePool)) {
@@ -163,12 +183,10 @@ export const worldSchema = z
         behaviour: behaviourSchema.default({ conversionSeconds: 3, nodePoolUpdateSeconds: 3, latencyMs: 0, faults: [] })
     })
     .superRefine((w, ctx) => {
-        const seen = new Set<string>();
-        w.registries.forEach((r, i) => {
-            const key = r.name.toLowerCase();
-            if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['registries', i, 'name'], message: `duplicate registry "${r.name}"` });
-            seen.add(key);
-        });
+        unique(w.registries, r => r.name.toLowerCase(), i => ['registries', i, 'name'], 'registry', ctx);
+        // AKS names are unique per resource group only (a world may hold two "aks-prod" in different groups).
+        unique(w.clusters, c => `${c.resourceGroup}/${c.name}`.toLowerCase(), i => ['clusters', i, 'name'], 'cluster', ctx);
+        const seen = new Set(w.registries.map(r => r.name.toLowerCase()));
         w.clusters.forEach((c, i) =>
             c.acrPull.forEach((name, j) => {
                 if (!seen.has(name.toLowerCase())) {
@@ -179,6 +197,8 @@ export const worldSchema = z
     });
 
 export type World = z.infer<typeof worldSchema>;
+/** A world as written (defaults may be omitted). */
+export type WorldInput = z.input<typeof worldSchema>;
 export type WorldRegistry = z.infer<typeof registrySchema>;
 export type WorldRepository = z.infer<typeof repositorySchema>;
 export type WorldImage = z.infer<typeof imageSchema>;

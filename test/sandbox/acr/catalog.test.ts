@@ -75,6 +75,9 @@ describe('tags', () => {
         expect(pages.flat()).toEqual(['amd64', 'arm64', 'armonly', 'converting', 'docker', 'failed', 'list', 'multi', 'other', 'windows']);
         const desc = (await c.send('GET', '/acr/v1/ml/trainer/_tags?orderby=timedesc')).json().tags.map((t: { name: string }) => t.name);
         expect(desc).toEqual(['latest', 'v1', 'v0']);
+        // The next link keeps orderby only when it was given.
+        expect((await c.send('GET', '/acr/v1/app/_tags?n=4')).headers.link).toBe('</acr/v1/app/_tags?last=converting&n=4>; rel="next"');
+        expect((await c.send('GET', '/acr/v1/ml/trainer/_tags?n=1&orderby=timedesc')).headers.link).toBe('</acr/v1/ml/trainer/_tags?last=latest&n=1&orderby=timedesc>; rel="next"');
         const v1 = (await c.send('GET', '/acr/v1/ml/trainer/_tags/v1')).json().tag.digest;
         const byDigest = (await c.send('GET', `/acr/v1/ml/trainer/_tags?digest=${v1}`)).json().tags.map((t: { name: string }) => t.name);
         expect(byDigest).toEqual(['latest', 'v1']);

@@ -66,6 +66,22 @@ describe('push protocol', () => {
         expect((await ociRequest(t, 'PUT', '/v2/team/chunks/blobs/uploads/unknown-id?digest=x')).status).toBe(404);
     });
 
+    it('hashes a chunked upload larger than the kept-bytes limit: right digest and size, bytes not kept', async () => {
+        const chunk = Buffer.alloc(3 * 1024 * 1024, 7);
+        const whole = Buffer.concat([chunk, chunk, Buffer.from('tail')]);
+        const loc = (await ociRequest(t, 'POST', '/v2/team/big/blobs/uploads/')).headers.location;
+        for (let i = 0; i < 2; i++) expect((await ociRequest(t, 'PATCH', loc, { 'content-type': 'application/octet-stream' }, chunk)).status).toBe(202);
+        // A wrong final digest leaves the session intact, so the right one still commits.
+        expect((await ociRequest(t, 'PUT', `${loc}?digest=${sha256('nope')}`, {}, Buffer.from('tail'))).status).toBe(400);
+        expect((await ociRequest(t, 'PUT', `${loc}?digest=${sha256(whole)}`, {}, Buffer.from('tail'))).status).toBe(201);
+        const head = await ociRequest(t, 'HEAD', `/v2/team/big/blobs/${sha256(whole)}`);
+        expect(head.status).toBe(200);
+        expect(head.headers['content-length']).toBe(String(whole.length));
+        const get = await ociRequest(t, 'GET', `/v2/team/big/blobs/${sha256(whole)}`);
+        expect(get.status).toBe(404);
+        expect(JSON.parse(get.body.toString()).errors[0].code).toBe('BLOB_UNKNOWN');
+    });
+
     it('mounts a blob from another repository', async () => {
         const digest = await pushBlob(t, 'team/src', Buffer.from('shared'));
         const token = await c.accessToken('repository:team/dst:pull,push', 'repository:team/src:pull');
