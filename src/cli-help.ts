@@ -1,4 +1,4 @@
-/** The --help text. Kept next to config.ts's flag list; test/cli.test.ts checks that every flag is documented. */
+/** The --help text. test/e2e/cli.test.ts checks that it documents exactly config.ts's flags, with their defaults. */
 import { envName } from './config.js';
 
 export const FLAG_HELP: [flag: string, value: string, help: string][] = [

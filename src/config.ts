@@ -14,7 +14,8 @@ const intText = (min: number, max: number) => z.coerce.number().int().min(min).m
 
 export const configSchema = z.strictObject({
     transport: z.enum(['stdio', 'http']).default('stdio'),
-    host: z.string().min(1).default('127.0.0.1'),
+    // An IPv6 address may come bracketed as in a URL; listen() and the Host allow-list want it bare.
+    host: z.string().min(1).transform(h => h.replace(/^\[(.+)\]$/, '$1')).default('127.0.0.1'),
     port: intText(0, 65535).default(8765),
     httpToken: z.string().min(16, 'must be at least 16 characters').optional(),
     httpMaxSessions: intText(1, 10_000).default(100),
@@ -52,6 +53,9 @@ const FLAGS = {
     tenant: 'tenant',
     cloud: 'cloud'
 } as const satisfies Record<string, keyof Config>;
+
+/** Every configuration flag, for --help and its test. */
+export const FLAG_NAMES = Object.keys(FLAGS) as (keyof typeof FLAGS)[];
 
 const BOOLEAN_FLAGS = new Set(['read-only']);
 
@@ -127,5 +131,5 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): ParsedComm
 }
 
 export function isLoopback(host: string): boolean {
-    return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host);
+    return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }

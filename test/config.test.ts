@@ -40,6 +40,12 @@ describe('configuration from flags and environment', () => {
         expect(withToken.kind).toBe('serve');
     });
 
+    it('takes an IPv6 host bracketed or bare, and knows ::1 is loopback', () => {
+        expect(parseCommand(['--transport', 'http', '--host', '[::1]'], {})).toMatchObject({ kind: 'serve', config: { host: '::1' } });
+        expect(parseCommand(['--transport', 'http', '--host', '::1'], {})).toMatchObject({ kind: 'serve', config: { host: '::1' } });
+        expect(parseCommand(['--transport', 'http', '--host', '[fd00::5]'], {})).toMatchObject({ kind: 'error' });
+    });
+
     it('takes --sandbox with or without a world path', () => {
         expect(parseCommand(['--sandbox'], {})).toMatchObject({ config: { sandbox: true } });
         expect(parseCommand(['--sandbox', '--read-only'], {})).toMatchObject({ config: { sandbox: true, readOnly: true } });

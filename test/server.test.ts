@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/app-context.js';
-import { ALL_TOOLS } from '../src/tools/index.js';
+import type { ToolDefinition } from '../src/tools/define-tool.js';
+import { ALL_TOOLS, selectTools } from '../src/tools/index.js';
 import { connect, connectV1, testApp } from './helpers/mcp.js';
 
 let app: AppContext;
@@ -72,10 +73,19 @@ describe('tool selection', () => {
         expect(tools.length).toBe(ALL_TOOLS.filter(t => t.kind === 'read').length);
         await close();
     });
+
+    it('--read-only drops change and destructive tools, which are otherwise kept', () => {
+        // Today's tools all read; these stand-ins make sure the filter itself is exercised.
+        const change = { ...ALL_TOOLS[0]!, name: 'acr_set_thing', kind: 'change' } as ToolDefinition;
+        const destructive = { ...ALL_TOOLS[0]!, name: 'acr_remove_thing', kind: 'destructive' } as ToolDefinition;
+        const all = [...ALL_TOOLS, change, destructive];
+        const toolsets = [...new Set(all.map(t => t.toolset))];
+        expect(selectTools({ toolsets, readOnly: false }, all).map(t => t.name)).toEqual(expect.arrayContaining(['acr_set_thing', 'acr_remove_thing']));
+        expect(selectTools({ toolsets, readOnly: true }, all).map(t => t.name)).toEqual(ALL_TOOLS.filter(t => t.kind === 'read').map(t => t.name));
+    });
 });
 
 describe('server instructions', () => {
-    afterAll(() => undefined);
     it('say what the server is for and name each registered tool', async () => {
         const { client, close } = await connect(app, 'modern');
         const text = client.getInstructions() ?? '';

@@ -1,20 +1,18 @@
 /**
  * Loads the skill once per process: the SDK catalog (skills extension), every markdown page parsed and
- * validated, the pages cut into sections, and the search index. Everything a server instance needs later
- * is precomputed here, because createServer() runs per connection or per request.
+ * validated; sections and the search index on first use. Everything a server instance needs later is
+ * prepared here, because createServer() runs per connection or per request.
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { SkillCatalogError, type SkillCatalog } from '@modelcontextprotocol/server/ext/skills';
-import { loadSkills } from '@modelcontextprotocol/server/ext/skills/node';
+import { SkillCatalog, SkillCatalogError, type SkillFiles } from '@modelcontextprotocol/server/ext/skills';
+import { nodeSkillFiles } from '@modelcontextprotocol/server/ext/skills/node';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { KnowledgeError, type KnowledgeProblem } from './knowledge-error.js';
 import { parsePage } from './pages.js';
-import { buildSectionIndex } from './search-index.js';
+import { buildSectionIndex, type SectionIndex } from './search-index.js';
 import { splitSections } from './sections.js';
 import { analyzeQuery } from './terms.js';
-import type { KnowledgeBase, KnowledgePage } from './types.js';
+import type { KnowledgeBase, KnowledgePage, KnowledgeSection } from './types.js';
 import { validateLinks } from './validate-links.js';
 
 export type { KnowledgeBase, KnowledgePage, KnowledgeSection, SearchHit } from './types.js';
@@ -23,26 +21,41 @@ export { KnowledgeError } from './knowledge-error.js';
 /** knowledge/ ships at the package root (next to src/ and dist/, and beside a bundle): a folder of skill folders. */
 export const DEFAULT_KNOWLEDGE_DIR = join(PACKAGE_ROOT, 'knowledge');
 
-/** Files edited while we load (content authors at work) can make our copy differ from the catalog's digests. */
-const LOAD_ATTEMPTS = 3;
-
 /**
  * @param dir a folder holding exactly one skill folder (`<dir>/<skill>/SKILL.md`).
  * @throws KnowledgeError listing every problem found (front matter, links, anchors, SDK catalog rules).
  */
 export async function loadKnowledgeBase(dir: string = DEFAULT_KNOWLEDGE_DIR): Promise<KnowledgeBase> {
     const root = resolve(dir);
-    for (let attempt = 1; ; attempt++) {
-        const catalog = await loadCatalog(root);
-        const loaded = await readSkill(root, catalog);
-        if (loaded.consistent || attempt >= LOAD_ATTEMPTS) return build(root, catalog, loaded);
-    }
+    const files = snapshotFiles(nodeSkillFiles(root));
+    const catalog = await loadCatalog(root, files);
+    return build(root, catalog, readSkill(root, catalog, files.snapshot));
 }
 
-async function loadCatalog(root: string): Promise<SkillCatalog> {
+/**
+ * Keeps the bytes the catalog read while hashing. We validate and index exactly those bytes (no second read,
+ * so no window in which an edit makes our pages differ from the digests skills/list publishes), and the
+ * catalog serves them later too: what clients read is what start-up validated.
+ */
+function snapshotFiles(files: SkillFiles): SkillFiles & { snapshot: Map<string, Uint8Array> } {
+    const snapshot = new Map<string, Uint8Array>();
+    return {
+        snapshot,
+        list: dir => files.list(dir),
+        read: async path => {
+            const cached = snapshot.get(path);
+            if (cached) return cached;
+            const bytes = await files.read(path);
+            snapshot.set(path, bytes);
+            return bytes;
+        }
+    };
+}
+
+async function loadCatalog(root: string, files: SkillFiles): Promise<SkillCatalog> {
     try {
         // strict: a skill the SDK would merely skip with a warning (bad name, symlink, limits) fails loudly.
-        return await loadSkills(root, { strict: true });
+        return await SkillCatalog.load(files, { strict: true });
     } catch (e) {
         if (SkillCatalogError.isInstance(e)) {
             throw new KnowledgeError(root, e.problems.map(p => ({ file: p.path || '.', message: p.message })));
@@ -59,10 +72,9 @@ interface LoadedSkill {
     files: Set<string>;
     uriBase: string;
     problems: KnowledgeProblem[];
-    consistent: boolean;
 }
 
-async function readSkill(root: string, catalog: SkillCatalog): Promise<LoadedSkill> {
+function readSkill(root: string, catalog: SkillCatalog, snapshot: ReadonlyMap<string, Uint8Array>): LoadedSkill {
     const problems: KnowledgeProblem[] = [];
     const entries = catalog.entries;
     if (entries.length !== 1) {
@@ -72,16 +84,19 @@ async function readSkill(root: string, catalog: SkillCatalog): Promise<LoadedSki
     }
     const entry = entries[0]!;
     const uriBase = entry.uri.slice(0, -'SKILL.md'.length); // skill://<path>/
-    const skillDir = join(root, ...uriBase.slice('skill://'.length).split('/').filter(Boolean));
+    const skillPrefix = uriBase.slice('skill://'.length); // the skill folder, relative to root, with a trailing /
+    const skillDir = join(root, ...skillPrefix.split('/').filter(Boolean));
     const resources = entry.resources === 'dynamic' ? [] : entry.resources;
     const files = new Set(resources.map(r => r.uri.slice(uriBase.length)));
     const markdown = new Map<string, string>();
-    let consistent = true;
     for (const r of resources) {
         const path = r.uri.slice(uriBase.length);
         if (!path.endsWith('.md')) continue;
-        const bytes = await readFile(join(skillDir, ...path.split('/')));
-        if (`sha256:${createHash('sha256').update(bytes).digest('hex')}` !== r.digest) consistent = false;
+        const bytes = snapshot.get(skillPrefix + path);
+        if (!bytes) {
+            problems.push({ file: path, message: 'was listed by the skill catalog but not read by it' });
+            continue;
+        }
         try {
             // ignoreBOM keeps a BOM in the text: what we serve must hash to the digest skills/list publishes.
             markdown.set(path, new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes));
@@ -89,8 +104,7 @@ async function readSkill(root: string, catalog: SkillCatalog): Promise<LoadedSki
             problems.push({ file: path, message: 'is not valid UTF-8' });
         }
     }
-    if (!consistent) problems.unshift({ file: '.', message: 'files changed while the skill was loading; start again once edits are finished' });
-    return { skillName: entry.frontmatter.name, skillDir, markdown, files, uriBase, problems, consistent };
+    return { skillName: entry.frontmatter.name, skillDir, markdown, files, uriBase, problems };
 }
 
 function build(root: string, catalog: SkillCatalog, loaded: LoadedSkill): KnowledgeBase {
@@ -106,16 +120,21 @@ function build(root: string, catalog: SkillCatalog, loaded: LoadedSkill): Knowle
     if (problems.length > 0) throw new KnowledgeError(root, problems);
 
     const byPath = new Map(pages.map(p => [p.path, p]));
-    const sections = pages.flatMap(splitSections);
-    const index = buildSectionIndex(sections, path => byPath.get(path)?.tags ?? []);
+    // Sections and the index are built on first use: validation above is all start-up needs, and the
+    // index (~70 ms) would otherwise delay every server's first answer, searched or not.
+    let sections: KnowledgeSection[] | undefined;
+    let index: SectionIndex | undefined;
+    const sectionsOf = () => (sections ??= pages.flatMap(splitSections));
     return {
         skillName: loaded.skillName,
         dir: loaded.skillDir,
         skills: catalog,
         pages,
         page: path => byPath.get(path),
-        sections,
-        search: (query, limit) => index.search(query, limit),
+        get sections() {
+            return sectionsOf();
+        },
+        search: (query, limit) => (index ??= buildSectionIndex(sectionsOf(), path => byPath.get(path)?.tags ?? [])).search(query, limit),
         queryTerms: query => analyzeQuery(query).filter(t => !t.synonym).map(t => t.term)
     };
 }

@@ -8,8 +8,6 @@ import { registerEnableArtifactStreaming } from './enable-artifact-streaming.js'
 import { registerStreamingReadinessReview } from './streaming-readiness-review.js';
 import { registerTroubleshootSlowPodStart } from './troubleshoot-slow-pod-start.js';
 
-export const PROMPT_NAMES = ['troubleshoot_slow_pod_start', 'enable_artifact_streaming', 'streaming_readiness_review'] as const;
-
 export function registerPrompts(server: McpServer, app: AppContext, tools: Set<string>): void {
     registerTroubleshootSlowPodStart(server, app, tools);
     registerEnableArtifactStreaming(server, app, tools);

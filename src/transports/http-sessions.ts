@@ -1,7 +1,8 @@
 /**
  * Sessionful serving for 2025-era HTTP clients. createMcpHandler serves them stateless only, which loses
  * elicitation, cancellation and logging levels; with one transport + server per session they work.
- * Sessions are capped and expire when idle so a client that never sends DELETE cannot exhaust memory.
+ * Sessions are capped and expire when idle (no request for idleMs and no response still open, so a long
+ * tool call or a listening GET stream is not cut off) so a client that never sends DELETE cannot exhaust memory.
  */
 import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport, type McpServer } from '@modelcontextprotocol/server';
@@ -10,11 +11,15 @@ interface Session {
     transport: WebStandardStreamableHTTPServerTransport;
     server: McpServer;
     lastSeen: number;
+    /** Requests whose response is still open (a running tool's SSE answer, the GET stream): not idle. */
+    open: number;
 }
 
 export interface SessionStoreOptions {
     maxSessions: number;
     idleMs: number;
+    /** Passed on to each transport, whose own default (4 MiB) would otherwise win over --http-max-body-bytes. */
+    maxBodyBytes: number;
     createServer: () => McpServer;
     onerror: (e: Error) => void;
     now?: () => number;
@@ -23,6 +28,8 @@ export interface SessionStoreOptions {
 export function createSessionStore(opts: SessionStoreOptions) {
     const now = opts.now ?? Date.now;
     const sessions = new Map<string, Session>();
+    /** Sessions being opened: counted against the cap so concurrent initialize requests cannot overshoot it. */
+    let opening = 0;
 
     const drop = async (id: string) => {
         const s = sessions.get(id);
@@ -34,7 +41,7 @@ export function createSessionStore(opts: SessionStoreOptions) {
 
     const sweep = async () => {
         const cutoff = now() - opts.idleMs;
-        for (const [id, s] of sessions) if (s.lastSeen < cutoff) await drop(id);
+        for (const [id, s] of sessions) if (s.open === 0 && s.lastSeen < cutoff) await drop(id);
     };
     const timer = setInterval(() => void sweep(), Math.max(1000, Math.min(opts.idleMs / 2, 60_000)));
     timer.unref();
@@ -48,25 +55,44 @@ export function createSessionStore(opts: SessionStoreOptions) {
             const s = sessions.get(sid);
             if (!s) return jsonError(404, -32001, 'Session not found or expired: reconnect (send initialize again).');
             s.lastSeen = now();
-            return s.transport.handleRequest(request);
+            s.open++;
+            let response: Response;
+            try {
+                response = await s.transport.handleRequest(request);
+            } catch (e) {
+                s.open--;
+                throw e;
+            }
+            return whenFinished(response, () => {
+                s.open--;
+                s.lastSeen = now();
+            });
         }
         if (request.method !== 'POST') return jsonError(400, -32000, 'Missing Mcp-Session-Id header.');
         await sweep();
-        if (sessions.size >= opts.maxSessions) {
+        if (sessions.size + opening >= opts.maxSessions) {
             return jsonError(503, -32000, `Too many open sessions (limit ${opts.maxSessions}); close one or try again later.`);
         }
-        const server = opts.createServer();
-        const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
-            sessionIdGenerator: () => randomUUID(),
-            onsessioninitialized: id => void sessions.set(id, { transport, server, lastSeen: now() }),
-            onsessionclosed: id => void drop(id)
-        });
-        transport.onerror = opts.onerror;
-        await server.connect(transport);
-        const response = await transport.handleRequest(request);
-        // A request that did not open a session (e.g. a stray notification) leaves nothing behind.
-        if (!transport.sessionId) await server.close().catch(() => undefined);
-        return response;
+        opening++;
+        let server: McpServer | undefined;
+        let transport: WebStandardStreamableHTTPServerTransport | undefined;
+        try {
+            server = opts.createServer();
+            const t: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
+                sessionIdGenerator: () => randomUUID(),
+                maxRequestBodySize: opts.maxBodyBytes,
+                onsessioninitialized: id => void sessions.set(id, { transport: t, server: server!, lastSeen: now(), open: 0 }),
+                onsessionclosed: id => void drop(id)
+            });
+            transport = t;
+            transport.onerror = opts.onerror;
+            await server.connect(transport);
+            return await transport.handleRequest(request);
+        } finally {
+            opening--;
+            // A request that did not open a session (a stray notification, or a failure) leaves nothing behind.
+            if (!transport?.sessionId || !sessions.has(transport.sessionId)) await server?.close().catch(() => undefined);
+        }
     }
 
     return {
@@ -79,3 +105,41 @@ export function createSessionStore(opts: SessionStoreOptions) {
         }
     };
 }
+
+/** Calls `done` once the response body has been sent or abandoned (at once when there is no body). */
+function whenFinished(response: Response, done: () => void): Response {
+    if (!response.body) {
+        done();
+        return response;
+    }
+    let called = false;
+    const once = () => {
+        if (!called) {
+            called = true;
+            done();
+        }
+    };
+    const reader = response.body.getReader();
+    const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+            try {
+                const { done: finished, value } = await reader.read();
+                if (finished) {
+                    once();
+                    controller.close();
+                } else {
+                    controller.enqueue(value);
+                }
+            } catch (e) {
+                once();
+                controller.error(e);
+            }
+        },
+        cancel(reason) {
+            once();
+            return reader.cancel(reason);
+        }
+    });
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+

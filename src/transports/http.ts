@@ -4,15 +4,16 @@
  * bearer token compared in constant time, and a request body limit.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname as machineName, networkInterfaces } from 'node:os';
 import {
     createMcpHandler,
-    hostHeaderValidationResponse,
     isLegacyRequest,
     localhostAllowedHostnames,
     localhostAllowedOrigins,
-    originValidationResponse
+    validateHostHeader,
+    validateOriginHeader
 } from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import type { AppContext } from '../app-context.js';
@@ -49,29 +50,42 @@ export function createHttpApp(app: AppContext, opts: HttpAppOptions) {
     const sessions = createSessionStore({
         maxSessions: opts.maxSessions,
         idleMs: opts.sessionIdleMs,
+        maxBodyBytes: opts.maxBodyBytes,
         createServer: () => createServer(app),
         onerror,
         now: opts.now
     });
-    // A bound host name is a legitimate Host header too (e.g. --host myvm.internal with a token).
-    const allowedHosts = [...new Set([...localhostAllowedHostnames(), ...(isLoopback(opts.host) ? [] : [opts.host])])];
+    const allowedHosts = allowedHostnames(opts.host);
     const allowedOrigins = localhostAllowedOrigins();
     const tokenDigest = opts.token ? sha256(opts.token) : undefined;
 
-    async function fetch(request: Request): Promise<Response> {
-        const rejected = hostHeaderValidationResponse(request, allowedHosts) ?? originValidationResponse(request, allowedOrigins);
-        if (rejected) return rejected;
-        const path = new URL(request.url).pathname;
-        if (path === '/healthz') return Response.json({ status: 'ok', version: PACKAGE_VERSION, sessions: sessions.size() });
-        if (path !== '/mcp') return new Response('Not found. The MCP endpoint is /mcp.', { status: 404 });
-        if (tokenDigest && !bearerMatches(request.headers.get('authorization'), tokenDigest)) {
-            return new Response(JSON.stringify({ error: 'invalid_token', error_description: 'Missing or wrong bearer token.' }), {
-                status: 401,
-                headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer error="invalid_token"' }
-            });
+    /**
+     * Everything that can be decided from the request line and headers alone: refusals (Host, Origin, path,
+     * token, declared size) and /healthz. startHttpServer runs it before reading any body byte, so an
+     * unauthenticated or foreign request never makes us buffer a body. `undefined` means: serve MCP.
+     */
+    function answerFromHeaders(method: string, path: string, headers: Headers): Response | undefined {
+        const host = validateHostHeader(headers.get('host'), allowedHosts);
+        if (!host.ok) return forbidden(host.message);
+        const origin = validateOriginHeader(headers.get('origin'), allowedOrigins);
+        if (!origin.ok) return forbidden(origin.message);
+        if (path === '/healthz' && (method === 'GET' || method === 'HEAD')) {
+            return Response.json({ status: 'ok', version: PACKAGE_VERSION, sessions: sessions.size() });
         }
-        const declared = Number(request.headers.get('content-length') ?? '0');
-        if (declared > opts.maxBodyBytes) return tooLarge(opts.maxBodyBytes);
+        if (path !== '/mcp') return new Response('Not found. The MCP endpoint is /mcp.', { status: 404 });
+        if (tokenDigest && !bearerMatches(headers.get('authorization'), tokenDigest)) {
+            return Response.json(
+                { error: 'invalid_token', error_description: 'Missing or wrong bearer token.' },
+                { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } }
+            );
+        }
+        if (Number(headers.get('content-length') ?? '0') > opts.maxBodyBytes) return tooLarge(opts.maxBodyBytes);
+        return undefined;
+    }
+
+    async function fetch(request: Request): Promise<Response> {
+        const early = answerFromHeaders(request.method, new URL(request.url).pathname, request.headers);
+        if (early) return early;
         let routed = request;
         if (request.method === 'POST') {
             // Read the body ourselves under the limit: a chunked body has no Content-Length to check.
@@ -86,6 +100,7 @@ export function createHttpApp(app: AppContext, opts: HttpAppOptions) {
 
     return {
         fetch,
+        answerFromHeaders,
         sessions,
         close: async () => {
             await sessions.close();
@@ -96,8 +111,13 @@ export function createHttpApp(app: AppContext, opts: HttpAppOptions) {
 
 export async function startHttpServer(app: AppContext, opts: HttpAppOptions & { port: number }) {
     const web = createHttpApp(app, opts);
-    const node = toNodeHandler(web);
-    const server = createHttpServer((req, res) => void node(req, res));
+    // The adapter buffers the body before calling web.fetch, under its own limit (4 MiB unless told).
+    const node = toNodeHandler(web, { maxRequestBodySize: opts.maxBodyBytes, onerror: e => app.log.error(`http: ${e.message}`) });
+    const server = createHttpServer((req, res) => {
+        const early = web.answerFromHeaders(req.method ?? 'GET', new URL(req.url ?? '/', 'http://localhost').pathname, nodeHeaders(req.headers));
+        if (early) void send(res, early);
+        else void node(req, res);
+    });
     await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(opts.port, opts.host, () => resolve());
@@ -113,6 +133,52 @@ export async function startHttpServer(app: AppContext, opts: HttpAppOptions & { 
             await new Promise<void>(resolve => server.close(() => resolve()));
         }
     };
+}
+
+/**
+ * Host names a legitimate request may carry (DNS-rebinding defence: a rebound page sends the attacker's
+ * name). Loopback binds accept the localhost names only. A named or addressed bind adds that name. A
+ * wildcard bind (0.0.0.0, ::) has no single name, so it adds this machine's interface addresses and host
+ * name: LAN clients that connect by address work, while a rebinding page's foreign name is still refused.
+ * Non-loopback binds always require the bearer token as well (config.ts), which a rebinding page lacks.
+ */
+export function allowedHostnames(host: string, interfaces = networkInterfaces(), name = machineName()): string[] {
+    const extra: string[] = [];
+    if (host === '0.0.0.0' || host === '::') {
+        for (const list of Object.values(interfaces)) for (const i of list ?? []) extra.push(i.address);
+        extra.push(name);
+    } else if (!isLoopback(host)) {
+        extra.push(host);
+    }
+    // The same normal form validateHostHeader compares: lowercase, IPv6 in brackets, no zone index.
+    const normal = extra.flatMap(h => {
+        try {
+            return [new URL(`http://${h.includes(':') ? `[${h.replace(/%.*$/, '')}]` : h}`).hostname];
+        } catch {
+            return [];
+        }
+    });
+    return [...new Set([...localhostAllowedHostnames(), ...normal])];
+}
+
+function nodeHeaders(raw: IncomingHttpHeaders): Headers {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(raw)) {
+        if (value === undefined || name.startsWith(':')) continue;
+        for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+    }
+    return headers;
+}
+
+/** Writes a small, complete answer. `connection: close`: the body we did not read is not drained for keep-alive. */
+async function send(res: ServerResponse, response: Response): Promise<void> {
+    const body = Buffer.from(await response.arrayBuffer());
+    res.writeHead(response.status, { ...Object.fromEntries(response.headers), connection: 'close' });
+    res.end(body);
+}
+
+function forbidden(message: string): Response {
+    return Response.json({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }, { status: 403 });
 }
 
 function sha256(text: string): Buffer {

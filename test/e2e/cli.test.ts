@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FLAG_HELP } from '../../src/cli-help.js';
-import { envName } from '../../src/config.js';
+import { configSchema, envName, FLAG_NAMES } from '../../src/config.js';
 import { runCli } from '../helpers/cli.js';
 
 describe('the built CLI', () => {
@@ -11,11 +11,22 @@ describe('the built CLI', () => {
     });
 
     it('documents every flag and its environment variable in --help', async () => {
+        expect(FLAG_HELP.map(([flag]) => flag).sort()).toEqual([...FLAG_NAMES].sort());
         const { code, stdout } = await runCli(['--help']);
         expect(code).toBe(0);
-        for (const [flag] of FLAG_HELP) {
+        for (const flag of FLAG_NAMES) {
             expect(stdout).toContain(`--${flag}`);
             expect(stdout).toContain(envName(flag));
+        }
+    });
+
+    it('states the defaults the schema applies', () => {
+        const defaults = configSchema.parse({}) as Record<string, unknown>;
+        const key = (flag: string) => flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+        for (const [flag, , help] of FLAG_HELP) {
+            const stated = /\(default ([^;)]+)/.exec(help)?.[1];
+            if (stated === undefined || stated === 'all') continue;
+            expect(String(defaults[key(flag)]), `--${flag}`).toBe(stated);
         }
     });
 

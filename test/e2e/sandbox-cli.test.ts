@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { assertBuilt, childEnv, CLI, ROOT, runCli } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/worlds/${name}`, import.meta.url));
 
@@ -53,22 +54,19 @@ describe('sandbox serve', () => {
     it('runs only the emulator and prints its endpoints and CA path', async () => {
         assertBuilt();
         const child = spawn(process.execPath, [CLI, 'sandbox', 'serve'], { cwd: ROOT, env: childEnv() });
-        let out = '';
-        await new Promise<void>((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`no endpoints printed: ${out}`)), 10_000);
-            child.stdout.on('data', d => {
-                out += d;
-                if (out.includes('Press Ctrl+C')) {
-                    clearTimeout(timer);
-                    resolve();
-                }
-            });
-        });
-        expect(out).toMatch(/ARM\s+https:\/\/127\.0\.0\.1:\d+/);
-        expect(out).toMatch(/contosoacr\.azurecr\.io -> https:\/\/127\.0\.0\.1:\d+/);
-        expect(out).toMatch(/CA certificate\s+\S+\.pem/);
-        const exited = new Promise<number | null>(resolve => child.on('close', resolve));
-        child.kill('SIGTERM');
-        expect(await exited).toBe(0);
+        try {
+            let out = '';
+            child.stdout.on('data', d => (out += d));
+            await waitFor(() => out.includes('Press Ctrl+C'), 10_000, 'the emulator to print its endpoints');
+            expect(out).toMatch(/ARM\s+https:\/\/127\.0\.0\.1:\d+/);
+            expect(out).toMatch(/contosoacr\.azurecr\.io -> https:\/\/127\.0\.0\.1:\d+/);
+            expect(out).toMatch(/CA certificate\s+\S+\.pem/);
+            const exited = new Promise<number | null>(resolve => child.on('close', resolve));
+            child.kill('SIGTERM');
+            expect(await exited).toBe(0);
+        } finally {
+            // A failed expectation above must not leave the emulator running after the suite.
+            if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        }
     });
 });

@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport as V1StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { assertBuilt, childEnv, CLI, ROOT } from '../helpers/cli.js';
+import { assertBuilt, childEnv, CLI, ROOT, runCli } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 describe('stdio end to end against the built CLI', () => {
     it.each(['auto', 'legacy'] as const)('a v2 client in %s mode lists tools, reads SKILL.md and searches', async mode => {
@@ -32,5 +35,27 @@ describe('stdio end to end against the built CLI', () => {
         const { resources } = await client.listResources();
         expect(resources.map(r => r.uri)).toContain('skill://acr-artifact-streaming/SKILL.md');
         await client.close();
+    });
+
+    it('exits 0 when the client closes stdin, with nothing on stdout', async () => {
+        const { code, stdout, stderr } = await runCli([]);
+        expect(stderr).toContain('serving MCP on stdio');
+        expect(code).toBe(0);
+        expect(stdout).toBe('');
+    });
+
+    it('exits 0 on SIGTERM', async () => {
+        assertBuilt();
+        const child = spawn(process.execPath, [CLI], { cwd: ROOT, env: childEnv(), stdio: ['pipe', 'ignore', 'pipe'] });
+        try {
+            let stderr = '';
+            child.stderr.on('data', d => (stderr += d));
+            await waitFor(() => stderr.includes('serving MCP on stdio'), 15_000, 'the server to start');
+            const exited = once(child, 'exit');
+            child.kill('SIGTERM');
+            expect(await exited).toEqual([0, null]);
+        } finally {
+            if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        }
     });
 });

@@ -1,9 +1,11 @@
-import { readdir } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_KNOWLEDGE_DIR, KnowledgeError, loadKnowledgeBase } from '../../src/knowledge/knowledge-base.js';
 import { extractHeadings } from '../../src/knowledge/markdown.js';
+import { connect, testApp } from '../helpers/mcp.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/knowledge/', import.meta.url));
 
@@ -88,5 +90,24 @@ describe('fixture skills', () => {
     it('fails when the folder holds no skill', async () => {
         const err = await loadKnowledgeBase(join(FIXTURES, 'valid', 'demo-skill', 'references')).catch(e => e);
         expect(err).toBeInstanceOf(KnowledgeError);
+    });
+
+    it('serves the bytes it validated at start-up, even when a file is edited afterwards', async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'kb-'));
+        try {
+            await cp(join(FIXTURES, 'valid'), dir, { recursive: true });
+            const app = await testApp({}, { knowledgeDir: dir });
+            // SKILL.md is read through the SDK skills extension, which reads via the catalog's file adapter.
+            await writeFile(join(dir, 'demo-skill', 'SKILL.md'), '---\nname: demo-skill\ndescription: edited\n---\nunvalidated text\n');
+            const { client, close } = await connect(app);
+            try {
+                const read = await client.readResource({ uri: 'skill://demo-skill/SKILL.md' });
+                expect(read.contents[0]).toMatchObject({ text: app.knowledge.page('SKILL.md')!.raw });
+            } finally {
+                await close();
+            }
+        } finally {
+            await rm(dir, { recursive: true, force: true });
+        }
     });
 });

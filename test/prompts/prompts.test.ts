@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app-context.js';
+import { ENABLE_PAGES } from '../../src/prompts/enable-artifact-streaming.js';
+import { READINESS_PAGES } from '../../src/prompts/streaming-readiness-review.js';
+import { TROUBLESHOOT_PAGES } from '../../src/prompts/troubleshoot-slow-pod-start.js';
 import { connect, connectV1, testApp, type Era } from '../helpers/mcp.js';
 
 const TOOL_NAME = /\b(?:acr|aks|streaming)_[a-z_]+\b/g;
@@ -78,6 +81,10 @@ describe.each(['legacy', 'modern'] as Era[])('prompts (%s era)', era => {
         expect(pool.completion.values).toEqual(['nodepool1']);
         const image = await c.client.complete({ ref: { type: 'ref/prompt', name: 'troubleshoot_slow_pod_start' }, argument: { name: 'image', value: 'x' } });
         expect(image.completion.values).toEqual([]);
+    });
+
+    it('embeds only pages that exist (a misspelt path would be skipped silently)', () => {
+        for (const path of [...ENABLE_PAGES, ...READINESS_PAGES, ...TROUBLESHOOT_PAGES]) expect(app.knowledge.page(path), path).toBeDefined();
     });
 
     it('rejects a missing required argument', async () => {

@@ -1,10 +1,12 @@
 import { request as httpRequest } from 'node:http';
+import type { NetworkInterfaceInfo } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as V1HttpTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { AppContext } from '../../src/app-context.js';
-import { createHttpApp, startHttpServer } from '../../src/transports/http.js';
+import { hostname } from 'node:os';
+import { allowedHostnames, createHttpApp, startHttpServer } from '../../src/transports/http.js';
 import { testApp } from '../helpers/mcp.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
@@ -96,6 +98,30 @@ describe('Streamable HTTP at /mcp', () => {
         expect(chunked.status).toBe(413);
     });
 
+    it('refuses an unauthenticated request without waiting for (or buffering) its body', async () => {
+        // The body never ends: only an answer decided from the headers alone can arrive.
+        const answered = new Promise<number>((resolve, reject) => {
+            const req = httpRequest({ host: '127.0.0.1', port: srv.port, method: 'POST', path: '/mcp', headers: { ...mcpHeaders, 'transfer-encoding': 'chunked' } }, res => {
+                resolve(res.statusCode ?? 0);
+                req.destroy();
+            });
+            req.on('error', reject);
+            req.write('{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"pad":"');
+        });
+        expect(await answered).toBe(401);
+    });
+
+    it('honours a body limit above the node adapter\'s 4 MiB default', async () => {
+        const roomy = await startHttpServer(app, { ...opts, maxBodyBytes: 8 * 1024 * 1024, port: 0 });
+        try {
+            const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: 'x'.repeat(5 * 1024 * 1024) } });
+            const res = await fetch(roomy.url, { method: 'POST', headers: { ...mcpHeaders, ...auth }, body });
+            expect(res.status).not.toBe(413);
+        } finally {
+            await roomy.close();
+        }
+    });
+
     it('answers 404 off /mcp', async () => {
         expect((await raw('GET', '/other', auth)).status).toBe(404);
     });
@@ -120,3 +146,95 @@ describe('2025-era HTTP sessions are capped and expire when idle', () => {
         }
     });
 });
+
+describe('2025-era HTTP session expiry', () => {
+    it('does not expire a session while one of its responses is still open, and does once it closes', async () => {
+        let clock = 0;
+        const web = createHttpApp(app, { ...opts, token: undefined, sessionIdleMs: 1000, now: () => clock });
+        const headers = { ...mcpHeaders, host: 'localhost' };
+        try {
+            const init = await web.fetch(new Request('http://localhost/mcp', { method: 'POST', headers, body: initialize }));
+            const sid = init.headers.get('mcp-session-id')!;
+            await init.body?.cancel();
+            const withSession = { ...headers, 'mcp-session-id': sid, 'mcp-protocol-version': '2025-06-18' };
+            const initialized = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' });
+            await web.fetch(new Request('http://localhost/mcp', { method: 'POST', headers: withSession, body: initialized }));
+            // The GET stream stays open as long as the client listens: that client is not idle.
+            const stream = await web.fetch(new Request('http://localhost/mcp', { method: 'GET', headers: { ...withSession, accept: 'text/event-stream' } }));
+            expect(stream.status).toBe(200);
+            clock += 5000;
+            await web.sessions.sweep();
+            expect(web.sessions.size()).toBe(1);
+            await stream.body!.cancel();
+            clock += 5000;
+            await web.sessions.sweep();
+            expect(web.sessions.size()).toBe(0);
+        } finally {
+            await web.close();
+        }
+    });
+});
+
+describe('2025-era HTTP sessions under concurrency', () => {
+    it('never opens more sessions than the cap, even when initialize requests arrive together', async () => {
+        const web = createHttpApp(app, { ...opts, token: undefined, maxSessions: 2 });
+        const post = () => web.fetch(new Request('http://localhost/mcp', { method: 'POST', headers: { ...mcpHeaders, host: 'localhost' }, body: initialize }));
+        try {
+            const statuses = (await Promise.all([post(), post(), post(), post()])).map(r => r.status).sort();
+            expect(statuses).toEqual([200, 200, 503, 503]);
+            expect(web.sessions.size()).toBe(2);
+        } finally {
+            await web.close();
+        }
+    });
+});
+
+describe('a failure while building the MCP server', () => {
+    it('answers 500 in both eras and keeps serving, instead of an unhandled rejection', async () => {
+        const broken: AppContext = { ...app, knowledge: { ...app.knowledge, skills: { attach: () => { throw new Error('boom'); } } as never } };
+        const server = await startHttpServer(broken, { ...opts, token: undefined, port: 0 });
+        try {
+            const legacy = await fetch(server.url, { method: 'POST', headers: mcpHeaders, body: initialize });
+            expect(legacy.status).toBe(500);
+            expect(await legacy.text()).not.toContain('boom');
+            const modern = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode: 'auto' } });
+            await expect(modern.connect(new StreamableHTTPClientTransport(server.url))).rejects.toBeDefined();
+            expect((await fetch(new URL('/healthz', server.url))).status).toBe(200);
+        } finally {
+            await server.close();
+        }
+    });
+});
+
+describe('which Host headers are legitimate', () => {
+    const lan = { eth0: [{ address: '192.168.1.20', family: 'IPv4' }, { address: 'fe80::1%eth0', family: 'IPv6' }] } as unknown as NodeJS.Dict<NetworkInterfaceInfo[]>;
+
+    it('loopback binds accept the localhost names only', () => {
+        expect(allowedHostnames('127.0.0.1', lan, 'box').sort()).toEqual(['127.0.0.1', '[::1]', 'localhost']);
+    });
+
+    it('a named bind accepts that name too, in the form Host validation compares (lowercase, IPv6 bracketed)', () => {
+        expect(allowedHostnames('MyVM.internal', lan, 'box')).toContain('myvm.internal');
+        expect(allowedHostnames('fd00::5', lan, 'box')).toContain('[fd00::5]');
+    });
+
+    it('a wildcard bind accepts this machine\'s addresses and name, and still no foreign name', () => {
+        for (const bind of ['0.0.0.0', '::']) {
+            const hosts = allowedHostnames(bind, lan, 'Build-Box');
+            expect(hosts).toEqual(expect.arrayContaining(['192.168.1.20', '[fe80::1]', 'build-box', 'localhost']));
+            expect(hosts).not.toContain('0.0.0.0');
+        }
+    });
+
+    it('a server bound to 0.0.0.0 lets a LAN client through to the token check', async () => {
+        const web = createHttpApp(app, { ...opts, host: '0.0.0.0' });
+        const post = (host: string) => web.fetch(new Request('http://x/mcp', { method: 'POST', headers: { ...mcpHeaders, host }, body: initialize }));
+        try {
+            expect((await post(`${hostname()}:8765`)).status).toBe(401);
+            expect((await post('evil.example:8765')).status).toBe(403);
+        } finally {
+            await web.close();
+        }
+    });
+});
+
