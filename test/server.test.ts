@@ -24,6 +24,17 @@ describe('tools/list: the public contract', () => {
         await close();
     });
 
+    it('never points the model at a tool that is not registered', async () => {
+        const { client, close } = await connect(app);
+        const { tools } = await client.listTools();
+        const names = new Set(tools.map(t => t.name));
+        for (const t of tools) {
+            const mentioned = JSON.stringify([t.description, t.inputSchema, t.outputSchema]).match(/\b(?:acr|aks|streaming)_[a-z_]+\b/g) ?? [];
+            for (const m of mentioned) expect(names, `${t.name} mentions ${m}`).toContain(m);
+        }
+        await close();
+    });
+
     it('keeps each tool contract in a reviewed snapshot', async () => {
         const { client, close } = await connect(app);
         const { tools } = await client.listTools();

@@ -15,7 +15,7 @@ export const inspectImageTool = defineTool({
         'Inspects one image in Azure Container Registry: digest, media type, platforms with sizes, whether a streaming ' +
         'artifact exists, the last conversion operation, and whether the image is eligible (with the conversion error ' +
         'code it would hit). Use it for "is this image streamable / converted?". Not for why a pod pulls slowly ' +
-        '(use streaming_diagnose) or for whole registries (use streaming_scan_registry).',
+        'or for ranking a whole registry.',
     toolset: 'acr',
     kind: 'read',
     openWorld: true,

@@ -16,7 +16,7 @@ export const resourceGroupArg = z
     .describe('Resource group; may be omitted when the name is unique in the subscription');
 
 export const reasonSchema = z.object({
-    code: z.string().describe('Reason code (the finding codes of streaming_diagnose)'),
+    code: z.string().describe('Reason code, e.g. REGISTRY_NOT_PREMIUM or NODEPOOL_ARM64'),
     severity: z.enum(['blocker', 'warning', 'info']),
     message: z.string()
 });

@@ -14,7 +14,7 @@ export const getStreamingStatusTool = defineTool({
     description:
         'Shows, for each node pool of an AKS cluster, whether artifact streaming is enabled and whether the pool can support it ' +
         '(OS, architecture from the VM size, Kubernetes version, runtime), and with `registry` whether the kubelet identity ' +
-        'holds AcrPull on that registry. Use it to check the cluster side. Not for images or pods (use acr_inspect_image / streaming_diagnose).',
+        'holds AcrPull on that registry. Use it to check the cluster side. Not for images (use acr_inspect_image) or for why one pod starts slowly.',
     toolset: 'aks',
     kind: 'read',
     openWorld: true,
