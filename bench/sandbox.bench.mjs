@@ -2,7 +2,9 @@
 // through the real Azure SDK clients compared with the emulator's raw round trip (the SDK's share).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
-import { startSandbox } from '../dist/sandbox/index.js';
+import { tscOutput } from './tsc-output.mjs';
+
+const { startSandbox } = await import(`${tscOutput()}/sandbox/index.js`);
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -5,12 +5,13 @@
  * fix a hand-written file without reading zod output.
  */
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as z from 'zod/v4';
+import { PACKAGE_ROOT } from '../../package-root.js';
 import { worldSchema, type World } from './schema.js';
 
-/** The built-in demo world, shipped in the package (`files` includes sandbox-worlds/). Same depth from src/ and dist/. */
-export const DEMO_WORLD_PATH: string = fileURLToPath(new URL('../../../sandbox-worlds/demo.json', import.meta.url));
+/** The built-in demo world, shipped in the package (`files` includes sandbox-worlds/), found from the package root. */
+export const DEMO_WORLD_PATH: string = join(PACKAGE_ROOT, 'sandbox-worlds', 'demo.json');
 
 export class WorldError extends Error {
     readonly problems: string[];
