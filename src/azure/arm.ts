@@ -40,7 +40,8 @@ export function toRegistryInfo(r: Registry): RegistryInfo {
         location: r.location,
         sku: String(r.sku?.name ?? r.sku?.tier ?? 'unknown'),
         customerManagedKey: String(r.encryption?.status ?? '').toLowerCase() === 'enabled',
-        armAudienceDisabled: String(r.policies?.azureADAuthenticationAsArmPolicy?.status ?? '').toLowerCase() === 'disabled'
+        armAudienceDisabled: String(r.policies?.azureADAuthenticationAsArmPolicy?.status ?? '').toLowerCase() === 'disabled',
+        abacRepositoryPermissions: String(r.roleAssignmentMode ?? '').toLowerCase() === 'abacrepositorypermissions'
     };
 }
 
@@ -168,7 +169,7 @@ export class ArmAccess {
         for (let page = 0; url && page < 20; page++) {
             const res = await pipeline.sendRequest(http, createPipelineRequest({ url, method: 'GET', abortSignal: signal }));
             if (res.status !== 200) throw armRestError(res.status, res.bodyAsText, res.headers);
-            let body: { value?: { properties?: Partial<RoleAssignmentInfo> }[]; nextLink?: string };
+            let body: { value?: { properties?: Partial<RoleAssignmentInfo> & { condition?: string | null } }[]; nextLink?: string };
             try {
                 body = JSON.parse(res.bodyAsText ?? '{}') as typeof body;
             } catch {
@@ -176,7 +177,9 @@ export class ArmAccess {
             }
             for (const v of body.value ?? []) {
                 const p = v.properties ?? {};
-                if (p.roleDefinitionId && p.scope) out.push({ roleDefinitionId: p.roleDefinitionId, scope: p.scope, principalId: p.principalId ?? principalId });
+                if (p.roleDefinitionId && p.scope) {
+                    out.push({ roleDefinitionId: p.roleDefinitionId, scope: p.scope, principalId: p.principalId ?? principalId, ...(p.condition ? { condition: p.condition } : {}) });
+                }
             }
             // nextLink must stay on the ARM endpoint: the bearer token follows it.
             url = body.nextLink && new URL(body.nextLink).origin === new URL(this.setup.armEndpoint).origin ? body.nextLink : undefined;

@@ -47,12 +47,24 @@ export interface AzureAccessOptions extends Partial<Pick<Config, 'cloud' | 'tena
     now?: () => number;
 }
 
-/** AcrPull plus the built-in roles that include pull (AcrPush, Contributor, Owner). */
-export const PULL_ROLES: Record<string, string> = {
-    '7f951dda-4ed3-4680-a7ca-43fe172d538d': 'AcrPull',
-    '8311e382-0749-4cb8-b61a-304f252e45ec': 'AcrPush',
-    'b24988ac-6180-42a0-ab88-20f7382dd24c': 'Contributor',
-    '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Owner'
+/**
+ * Built-in roles that let an identity pull, per the registry's role assignment mode. In an ABAC-enabled
+ * registry (roleAssignmentMode AbacRepositoryPermissions) the legacy AcrPull/AcrPush/AcrDelete roles are not
+ * honoured; the Container Registry Repository roles are (Learn: "Azure ABAC repository permissions"). Ids are
+ * the built-in role definition ids, the same in every tenant.
+ */
+export const PULL_ROLES: Record<'legacy' | 'abac', Record<string, string>> = {
+    legacy: {
+        '7f951dda-4ed3-4680-a7ca-43fe172d538d': 'AcrPull',
+        '8311e382-0749-4cb8-b61a-304f252e45ec': 'AcrPush',
+        'b24988ac-6180-42a0-ab88-20f7382dd24c': 'Contributor',
+        '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Owner'
+    },
+    abac: {
+        'b93aa761-3e63-49ed-ac28-beffa264f7ac': 'Container Registry Repository Reader',
+        '2a1e307c-b015-4ebd-883e-5b7698a07328': 'Container Registry Repository Writer',
+        '2efddaa5-3f1f-4df3-97df-af3f13818f4c': 'Container Registry Repository Contributor'
+    }
 };
 
 /**
@@ -60,16 +72,26 @@ export const PULL_ROLES: Record<string, string> = {
  * that scope. An assignment counts when its scope is the registry or above it: a resource group, the
  * subscription, the root, or a management group (ARM lists a management-group assignment for this scope
  * only when the subscription sits under it). Assignments below the registry (one repository) do not count.
+ * An unconditional grant wins over one limited by an ABAC condition, which is reported as such: it may
+ * cover only some repositories.
  */
-export function pullGrant(assignments: readonly RoleAssignmentInfo[], registryId: string, principalId: string): { granted: boolean; role: string | null } {
+export function pullGrant(
+    assignments: readonly RoleAssignmentInfo[],
+    registryId: string,
+    principalId: string,
+    mode: 'legacy' | 'abac' = 'legacy'
+): { granted: boolean; role: string | null } {
     const regScope = registryId.toLowerCase();
+    let conditional: string | null = null;
     for (const a of assignments) {
         const scope = a.scope.toLowerCase().replace(/\/+$/, '');
         const covers = regScope === scope || regScope.startsWith(scope + '/') || scope.startsWith('/providers/microsoft.management/managementgroups/');
-        const role = PULL_ROLES[a.roleDefinitionId.split('/').pop()!.toLowerCase()];
-        if (covers && role && a.principalId.toLowerCase() === principalId.toLowerCase()) return { granted: true, role };
+        const role = PULL_ROLES[mode][a.roleDefinitionId.split('/').pop()!.toLowerCase()];
+        if (!covers || !role || a.principalId.toLowerCase() !== principalId.toLowerCase()) continue;
+        if (!a.condition) return { granted: true, role };
+        conditional ??= `${role} (limited by an ABAC condition: may not cover every repository)`;
     }
-    return { granted: false, role: null };
+    return conditional ? { granted: true, role: conditional } : { granted: false, role: null };
 }
 
 export interface AzureAccess {
@@ -148,7 +170,9 @@ export async function createAzureAccess(opts: AzureAccessOptions = {}): Promise<
         findCluster: (name, { resourceGroup, signal }) => describeFailure(ctx(`Looking up AKS cluster ${name}`), () => findCluster(arm, name, resourceGroup, sub.id, signal)),
         listAgentPools: (cluster, signal) => describeFailure(ctx(`Listing node pools of ${cluster.name}`), () => arm.listAgentPools(cluster, signal)),
         acrPull: (principalId, reg, signal) =>
-            describeFailure(ctx(`Reading role assignments on ${reg.name}`), async () => pullGrant(await arm.roleAssignments(reg.id, principalId, signal), reg.id, principalId)),
+            describeFailure(ctx(`Reading role assignments on ${reg.name}`), async () =>
+                pullGrant(await arm.roleAssignments(reg.id, principalId, signal), reg.id, principalId, reg.abacRepositoryPermissions ? 'abac' : 'legacy')
+            ),
         kube: (cluster, signal) =>
             describeFailure(ctx(`Connecting to the Kubernetes API of ${cluster.name}`), async () => {
                 const hit = kubes.get(cluster.id);

@@ -9,6 +9,8 @@ export interface RegistryInfo {
     customerManagedKey: boolean;
     /** policies.azureADAuthenticationAsArmPolicy.status === 'disabled': only ACR-audience tokens work. */
     armAudienceDisabled: boolean;
+    /** roleAssignmentMode AbacRepositoryPermissions: AcrPull/AcrPush/AcrDelete are not honoured there. */
+    abacRepositoryPermissions: boolean;
 }
 
 export interface ClusterInfo {
@@ -42,6 +44,8 @@ export interface RoleAssignmentInfo {
     roleDefinitionId: string;
     scope: string;
     principalId: string;
+    /** An ABAC condition (e.g. limiting the grant to some repositories); absent when unconditional. */
+    condition?: string;
 }
 
 export interface Platform {

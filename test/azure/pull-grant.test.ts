@@ -36,6 +36,25 @@ describe('pull grant on a registry', () => {
         expect(pullGrant(at(scope), REG, KUBELET)).toEqual({ granted: false, role: null });
     });
 
+    it('on an ABAC-enabled registry, AcrPull is not honoured and the Repository roles are', () => {
+        const repoReader = `${SUB}/providers/Microsoft.Authorization/roleDefinitions/b93aa761-3e63-49ed-ac28-beffa264f7ac`;
+        expect(pullGrant(at(REG), REG, KUBELET, 'abac')).toEqual({ granted: false, role: null });
+        expect(pullGrant(at(REG, repoReader), REG, KUBELET, 'abac')).toEqual({ granted: true, role: 'Container Registry Repository Reader' });
+        // …and the other way round: a Repository role does not grant pull on a legacy-mode registry.
+        expect(pullGrant(at(REG, repoReader), REG, KUBELET, 'legacy')).toEqual({ granted: false, role: null });
+    });
+
+    it('a grant limited by an ABAC condition is reported as such, and an unconditional one wins', () => {
+        const repoReader = `${SUB}/providers/Microsoft.Authorization/roleDefinitions/b93aa761-3e63-49ed-ac28-beffa264f7ac`;
+        const condition = "@Resource[Microsoft.ContainerRegistry/registries/repositories:name] StringStartsWith 'ml/'";
+        const conditional = [{ scope: REG, roleDefinitionId: repoReader, principalId: KUBELET, condition }];
+        expect(pullGrant(conditional, REG, KUBELET, 'abac')).toEqual({
+            granted: true,
+            role: 'Container Registry Repository Reader (limited by an ABAC condition: may not cover every repository)'
+        });
+        expect(pullGrant([...conditional, ...at(SUB, repoReader)], REG, KUBELET, 'abac')).toEqual({ granted: true, role: 'Container Registry Repository Reader' });
+    });
+
     it('a role without pull, or another principal, does not', () => {
         expect(pullGrant(at(REG, READER), REG, KUBELET).granted).toBe(false);
         expect(pullGrant(at(REG, ACR_PULL, 'someone-else'), REG, KUBELET).granted).toBe(false);

@@ -51,15 +51,16 @@ export const getStreamingStatusTool = defineTool({
         const registryName = args.registry === undefined ? undefined : assertRegistryName(args.registry);
         const azure = await rt.app.azure();
         const cluster = await azure.findCluster(args.cluster, { resourceGroup, signal: rt.signal });
-        const [pools, acrPull] = await Promise.all([
+        const [pools, pull] = await Promise.all([
             azure.listAgentPools(cluster, rt.signal),
             (async () => {
                 if (!registryName) return null;
                 const reg = await azure.findRegistry(registryName, { signal: rt.signal });
-                if (!cluster.kubeletObjectId) return { registry: reg.name, granted: false, role: null };
-                return { registry: reg.name, ...(await azure.acrPull(cluster.kubeletObjectId, reg, rt.signal)) };
+                const grant = cluster.kubeletObjectId ? await azure.acrPull(cluster.kubeletObjectId, reg, rt.signal) : { granted: false, role: null };
+                return { acrPull: { registry: reg.name, ...grant }, abac: reg.abacRepositoryPermissions };
             })()
         ]);
+        const acrPull = pull?.acrPull ?? null;
         const nodePools = pools.map(p => {
             const support = nodePoolSupport(p, cluster.kubernetesVersion);
             return {
@@ -79,7 +80,7 @@ export const getStreamingStatusTool = defineTool({
         const summary =
             `${cluster.name} (Kubernetes ${cluster.kubernetesVersion}, ${nodePools.length} node pools): streaming on and supported in ${enabled.length ? enabled.join(', ') : 'no pool'}` +
             `${blocked.length ? `; unsupported: ${blocked.join('; ')}` : ''}` +
-            `${acrPull ? `; kubelet identity ${acrPull.granted ? `holds ${acrPull.role}` : 'has NO AcrPull'} on ${acrPull.registry}` : ''}.`;
+            `${acrPull ? `; kubelet identity ${acrPull.granted ? `holds ${acrPull.role}` : noPullText(pull!.abac, cluster, acrPull.registry)} on ${acrPull.registry}` : ''}.`;
         return {
             data: {
                 cluster: cluster.name,
@@ -93,3 +94,10 @@ export const getStreamingStatusTool = defineTool({
         };
     }
 });
+
+/** ABAC-enabled registries ignore AcrPull, so the fix differs by role assignment mode. */
+function noPullText(abac: boolean, cluster: { name: string; resourceGroup: string }, registry: string): string {
+    return abac
+        ? 'has no pull role (an ABAC-enabled registry: AcrPull is not honoured there; assign "Container Registry Repository Reader" to the kubelet identity)'
+        : `has NO AcrPull (fix: az aks update -n ${cluster.name} -g ${cluster.resourceGroup} --attach-acr ${registry})`;
+}

@@ -51,6 +51,15 @@ describe('aks_get_streaming_status', () => {
         expect((await status({ cluster: 'aks-edge', registry: 'contosoacr' })).acrPull).toEqual({ registry: 'contosoacr', granted: false, role: null });
     });
 
+    it('knows AcrPull is not honoured on an ABAC-enabled registry, and says which role to assign', async () => {
+        // The demo's aks-prod holds AcrPull on woodgrovecmk, whose roleAssignmentMode is AbacRepositoryPermissions.
+        const r = await t.call('aks_get_streaming_status', { cluster: 'aks-prod', registry: 'woodgrovecmk' });
+        expect(r.structuredContent!.acrPull).toEqual({ registry: 'woodgrovecmk', granted: false, role: null });
+        expect(textOf(r)).toMatch(/ABAC-enabled registry: AcrPull is not honoured there; assign "Container Registry Repository Reader"/);
+        const legacy = await t.call('aks_get_streaming_status', { cluster: 'aks-edge', registry: 'contosoacr' });
+        expect(textOf(legacy)).toMatch(/has NO AcrPull \(fix: az aks update -n aks-edge -g rg-aks-edge --attach-acr contosoacr\)/);
+    });
+
     it('flags Kubernetes versions: 1.25 borderline, 1.24 unsupported', async () => {
         const edge = await status({ cluster: 'aks-edge', resourceGroup: 'rg-aks-edge' });
         expect(edge.reasons.map((r: any) => r.code)).toEqual(['CLUSTER_VERSION_BORDERLINE']);
