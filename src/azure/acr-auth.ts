@@ -1,8 +1,9 @@
 /**
  * The ACR token exchange for one registry (facts §1.3): challenge (GET /v2/) → Entra token → refresh token
- * (POST /oauth2/exchange) → access token per scope (POST /oauth2/token). The refresh token is cached per
- * registry and access tokens per scope, each until its JWT `exp` minus a skew; concurrent callers share one
- * in-flight request. A token the registry rejects mid-session is dropped and the exchange is redone.
+ * (POST /oauth2/exchange) → access token per scope, or one for several scopes (POST /oauth2/token with the
+ * `scope` parameter repeated, as the Docker token protocol allows). The refresh token is cached per registry
+ * and access tokens per scope (scope-tokens.ts), each until its JWT `exp` minus a skew; concurrent callers
+ * share one in-flight request. A token the registry rejects mid-session is dropped and the exchange redone.
  */
 import type { TokenCredential } from '@azure/core-auth';
 import { ToolError } from '../tool-error.js';
@@ -13,6 +14,7 @@ import { AcrHttpError, isAbortError } from './errors.js';
 import type { EndpointResolver } from './http-policies.js';
 import { expiresAtMs, jwtClaims } from './jwt.js';
 import { excerpt } from './names.js';
+import { ScopeTokens, type Cached } from './scope-tokens.js';
 
 export interface AuthSetup {
     cloud: CloudProfile;
@@ -23,14 +25,8 @@ export interface AuthSetup {
     /** Renew cached tokens this long before `exp`. */
     skewMs: number;
     now: () => number;
-}
-
-/** Access tokens kept per registry (one per repository scope). */
-export const MAX_CACHED_SCOPES = 512;
-
-interface Cached {
-    token: string;
-    expiresAt: number;
+    /** Scopes per token request (default MAX_SCOPES_PER_TOKEN); 1 = one request per scope (bench baseline). */
+    maxScopesPerToken?: number;
 }
 
 /** Where the exchange goes, validated: `https://<allowed host>` plus the service name from the challenge. */
@@ -42,58 +38,69 @@ interface Realm {
 export class AcrSession {
     private realm?: Promise<Realm>;
     private refresh?: Promise<Cached>;
-    private readonly access = new Map<string, Promise<Cached>>();
+    private readonly access: ScopeTokens;
 
     constructor(
         readonly loginServer: string,
         private readonly setup: AuthSetup,
         /** The registry refuses ARM-audience tokens (policies.azureADAuthenticationAsArmPolicy disabled). */
         private readonly armAudienceDisabled: boolean
-    ) {}
+    ) {
+        this.access = new ScopeTokens(setup.skewMs, setup.now, setup.maxScopesPerToken);
+    }
 
     /** A valid access token for `scope` (e.g. `repository:ml/trainer:pull`), from cache when possible. */
     async accessToken(scope: string, signal: AbortSignal): Promise<string> {
-        // In-flight requests are shared, and they carry the signal of whoever started them: when that caller
-        // cancels, the others (whose own signal is live) start over instead of failing with its abort.
+        return this.sharing(signal, () => this.access.get(scope, scopes => this.mintAccessToken(scopes, signal)));
+    }
+
+    /**
+     * Caches a valid access token for each of `scopes`, asking for the missing ones together: one token
+     * request per MAX_SCOPES_PER_TOKEN scopes instead of one per scope. Later accessToken() calls for these
+     * scopes are then answered from the cache. A no-op when batching is off.
+     */
+    async accessTokensFor(scopes: readonly string[], signal: AbortSignal): Promise<void> {
+        if (!this.access.batching || scopes.length === 0) return;
+        try {
+            await this.sharing(signal, () => this.access.ensure(scopes, group => this.mintAccessToken(group, signal)));
+        } catch (e) {
+            // A token endpoint that refuses the shape of a multi-scope request (400, 413) is not a failure of
+            // the reads: stop batching for this registry and let each read ask for its own scope.
+            if (!(e instanceof AcrHttpError && (e.status === 400 || e.status === 413) && scopes.length > 1)) throw e;
+            this.access.maxScopesPerToken = 1;
+        }
+    }
+
+    /**
+     * In-flight requests are shared, and they carry the signal of whoever started them: when that caller
+     * cancels, the others (whose own signal is live) start over instead of failing with its abort.
+     */
+    private async sharing<T>(signal: AbortSignal, run: () => Promise<T>): Promise<T> {
         for (let attempt = 0; ; attempt++) {
             try {
-                return await this.accessTokenOnce(scope, signal);
+                return await run();
             } catch (e) {
                 if (!isAbortError(e) || signal.aborted || attempt >= 2) throw e;
             }
         }
     }
 
-    private async accessTokenOnce(scope: string, signal: AbortSignal): Promise<string> {
-        const cached = this.access.get(scope);
-        if (cached) {
-            const c = await cached.catch(() => undefined);
-            if (c && c.expiresAt - this.setup.skewMs > this.setup.now()) return c.token;
-            if (this.access.get(scope) === cached) this.access.delete(scope);
-        }
-        let pending = this.access.get(scope);
-        if (!pending) {
-            pending = this.mintAccessToken(scope, signal);
-            // Bounded: a registry scan touches many repositories; the oldest scope goes first.
-            if (this.access.size >= MAX_CACHED_SCOPES) this.access.delete(this.access.keys().next().value!);
-            this.access.set(scope, pending);
-            pending.catch(() => {
-                if (this.access.get(scope) === pending) this.access.delete(scope);
-            });
-        }
-        return (await pending).token;
+    /**
+     * The registry rejected `token` (used for `scope`): forget it under every scope it covers, and the refresh
+     * token behind it, so the next call re-exchanges. Only the first report of a token does this: callers that
+     * used the same token concurrently then share the one re-exchange instead of starting one each.
+     */
+    invalidate(scope: string, token: string): void {
+        if (this.access.reject(scope, token)) this.refresh = undefined;
     }
 
-    /** The registry rejected a token: forget it and the refresh token behind it, so the next call re-exchanges. */
-    invalidate(scope: string): void {
-        this.access.delete(scope);
-        this.refresh = undefined;
-    }
-
-    private async mintAccessToken(scope: string, signal: AbortSignal): Promise<Cached> {
+    private async mintAccessToken(scopes: readonly string[], signal: AbortSignal): Promise<Cached> {
         const realm = await this.getRealm(signal);
         const refresh = await this.refreshToken(signal);
-        const body = new URLSearchParams({ grant_type: 'refresh_token', service: realm.service, scope, refresh_token: refresh.token });
+        // One `scope` parameter per scope (not space-joined): the form the Docker token protocol specifies.
+        const body = new URLSearchParams({ grant_type: 'refresh_token', service: realm.service });
+        for (const scope of scopes) body.append('scope', scope);
+        body.append('refresh_token', refresh.token);
         const res = await this.setup.transport.send({ url: `${realm.origin}/oauth2/token`, method: 'POST', ...form(body), signal });
         if (res.status !== 200) {
             if (res.status === 401) this.refresh = undefined;

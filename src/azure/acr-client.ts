@@ -49,7 +49,7 @@ export class AcrClient {
             const token = await this.session.accessToken(scope, signal);
             const res = await this.transport.send({ url, method: 'GET', headers: { accept, authorization: `Bearer ${token}` }, signal });
             if (res.status !== 401 || attempt > 0) return res;
-            this.session.invalidate(scope);
+            this.session.invalidate(scope, token);
         }
     }
 
@@ -76,6 +76,11 @@ export class AcrClient {
         const repositories = body.repositories ?? [];
         const more = /rel="?next"?/i.test(res.headers.get('link') ?? '');
         return { repositories, ...(more && repositories.length > 0 ? { last: repositories[repositories.length - 1] } : {}) };
+    }
+
+    /** One token request for the pull scopes of many repositories about to be read (a listing page). */
+    async authorizeRepositories(repos: readonly string[], signal: AbortSignal): Promise<void> {
+        await this.session.accessTokensFor(repos.map(pull), signal);
     }
 
     /** GET /acr/v1/{repo}/_streaming → the repository's auto-conversion flag. */

@@ -43,6 +43,11 @@ export interface AzureAccessOptions extends Partial<Pick<Config, 'cloud' | 'tena
     registryCacheMs?: number;
     /** Renew ACR tokens this long before they expire (default 60 s). */
     tokenSkewMs?: number;
+    /**
+     * Scopes per ACR token request when many repositories are read together (default 50). 1 restores one
+     * token request per repository: only the bench uses it, to measure the difference.
+     */
+    maxScopesPerToken?: number;
     env?: NodeJS.ProcessEnv;
     now?: () => number;
 }
@@ -105,6 +110,11 @@ export interface AzureAccess {
     findRegistry(name: string, opts: { resourceGroup?: string; signal: AbortSignal }): Promise<RegistryInfo>;
     replicationLocations(reg: RegistryInfo, signal: AbortSignal): Promise<string[]>;
     listRepositories(reg: RegistryInfo, opts: { n: number; last?: string; signal: AbortSignal }): Promise<RepositoryPage>;
+    /**
+     * Fetches the pull tokens for repositories about to be read, in as few token requests as the caps allow
+     * (one per page of a listing), so the reads that follow find them cached.
+     */
+    authorizeRepositories(reg: RegistryInfo, repositories: readonly string[], signal: AbortSignal): Promise<void>;
     getRepositoryStreaming(reg: RegistryInfo, repository: string, signal: AbortSignal): Promise<{ convertPushedImages: boolean }>;
     /** `operations: false` skips the last-conversion lookup (for registries that cannot stream). */
     inspectImage(reg: RegistryInfo, ref: ImageRef, signal: AbortSignal, opts?: InspectOptions): Promise<ImageInspection>;
@@ -145,7 +155,7 @@ export async function createAzureAccess(opts: AzureAccessOptions = {}): Promise<
         if (!c) {
             const session = new AcrSession(
                 reg.loginServer,
-                { cloud, credential, transport, tenantId: tenant, resolveEndpoint: opts.resolveEndpoint, skewMs: opts.tokenSkewMs ?? 60_000, now },
+                { cloud, credential, transport, tenantId: tenant, resolveEndpoint: opts.resolveEndpoint, skewMs: opts.tokenSkewMs ?? 60_000, now, maxScopesPerToken: opts.maxScopesPerToken },
                 reg.armAudienceDisabled
             );
             c = new AcrClient(session, transport);
@@ -164,6 +174,8 @@ export async function createAzureAccess(opts: AzureAccessOptions = {}): Promise<
         findRegistry: (name, { resourceGroup, signal }) => describeFailure(ctx(`Looking up registry ${name}`), () => registries.find(name, resourceGroup, signal)),
         replicationLocations: (reg, signal) => describeFailure(ctx(`Listing replications of ${reg.name}`), () => arm.replicationLocations(reg, signal)),
         listRepositories: (reg, { n, last, signal }) => describeFailure(ctx(`Listing repositories of ${reg.loginServer}`), () => clientFor(reg).listRepositories(n, last, signal)),
+        authorizeRepositories: (reg, repositories, signal) =>
+            describeFailure(ctx(`Getting access to the repositories of ${reg.loginServer}`), () => clientFor(reg).authorizeRepositories(repositories, signal)),
         getRepositoryStreaming: (reg, repository, signal) =>
             describeFailure(ctx(`Reading the streaming setting of ${reg.loginServer}/${repository}`), () => clientFor(reg).repositoryStreaming(repository, signal)),
         inspectImage: (reg, ref, signal, o) => describeFailure(ctx(`Inspecting ${ref.text}`), () => inspectImage(clientFor(reg), ref, signal, o)),

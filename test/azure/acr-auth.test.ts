@@ -109,4 +109,49 @@ describe('ACR token caching', () => {
         expect(count(sb, '/oauth2/exchange')).toBe(1);
         expect(count(sb, '/v2/')).toBe(1);
     });
+
+    it('many 401s for one stale multi-scope token cost one re-exchange and one token request', async () => {
+        let serverClock = Date.now();
+        sb = await startSandbox({ now: () => serverClock });
+        const frozen = Date.now(); // our clock stands still: the cached shared token looks valid to us
+        const azure = await createAzureAccess(azureOptionsForSandbox(sb, { now: () => frozen, credential: sandboxCredential(sb.tenantId, () => serverClock), retry: FAST_RETRY }));
+        const reg = await azure.findRegistry('contosoacr', { signal });
+        const { repositories } = await azure.listRepositories(reg, { n: 50, signal });
+        await azure.authorizeRepositories(reg, repositories, signal);
+        const first = await Promise.all(repositories.map(r => azure.getRepositoryStreaming(reg, r, signal)));
+        expect(count(sb, '/oauth2/token')).toBe(2); // catalog + every repository at once
+        serverClock += 5 * 60 * 60_000;
+        sb.requestLog.clear();
+        await azure.authorizeRepositories(reg, repositories, signal); // cached: no request
+        const again = await Promise.all(repositories.map(r => azure.getRepositoryStreaming(reg, r, signal)));
+        expect(again).toEqual(first);
+        const streaming = sb.requestLog.entries(e => e.path.endsWith('/_streaming'));
+        expect(streaming.filter(e => e.status === 401)).toHaveLength(repositories.length);
+        expect(streaming.filter(e => e.status === 200)).toHaveLength(repositories.length);
+        expect(count(sb, '/oauth2/exchange')).toBe(1);
+        expect(count(sb, '/oauth2/token')).toBe(1);
+    });
+
+    it('a caller joining a multi-scope token request whose starter cancels still gets its token', async () => {
+        sb = await startSandbox({ behaviour: { latencyMs: 40 } });
+        const azure = await createAzureAccess(azureOptionsForSandbox(sb, { retry: FAST_RETRY }));
+        const reg = await azure.findRegistry('contosoacr', { signal });
+        const starter = new AbortController();
+        const batch = azure.authorizeRepositories(reg, ['ml/trainer', 'ml/inference', 'web/frontend'], starter.signal);
+        await new Promise(r => setTimeout(r, 10)); // the batch is waiting on the challenge
+        const joiner = azure.getRepositoryStreaming(reg, 'ml/trainer', signal);
+        starter.abort();
+        await expect(batch).rejects.toThrow();
+        expect(await joiner).toEqual({ convertPushedImages: true });
+    });
+
+    it('single-scope mode (maxScopesPerToken 1) asks for one token per repository, as before', async () => {
+        sb = await startSandbox();
+        const azure = await createAzureAccess(azureOptionsForSandbox(sb, { retry: FAST_RETRY, maxScopesPerToken: 1 }));
+        const reg = await azure.findRegistry('contosoacr', { signal });
+        await azure.authorizeRepositories(reg, ['ml/trainer', 'ml/inference'], signal);
+        expect(count(sb, '/oauth2/token')).toBe(0);
+        await Promise.all(['ml/trainer', 'ml/inference'].map(r => azure.getRepositoryStreaming(reg, r, signal)));
+        expect(count(sb, '/oauth2/token')).toBe(2);
+    });
 });

@@ -60,6 +60,8 @@ export const getRepositoryStreamingTool = defineTool({
             };
         }
         const page = await azure.listRepositories(reg, { n: args.limit, last: after, signal: rt.signal });
+        // One token request for the whole page; each read below then finds its token cached.
+        await azure.authorizeRepositories(reg, page.repositories, rt.signal);
         const repositories = await mapLimit(page.repositories, REPOSITORY_CONCURRENCY, async repo => ({
             repository: repo,
             ...(await azure.getRepositoryStreaming(reg, repo, rt.signal))
