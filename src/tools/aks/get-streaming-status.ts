@@ -14,14 +14,14 @@ export const getStreamingStatusTool = defineTool({
     description:
         'Shows, for each node pool of an AKS cluster, whether artifact streaming is enabled and whether the pool can support it ' +
         '(OS, architecture from the VM size, Kubernetes version, runtime), and with `registry` whether the kubelet identity ' +
-        'holds AcrPull on that registry. Use it to check the cluster side. Not for images (use acr_inspect_image) or for why one pod starts slowly.',
+        'can pull from that registry (AcrPull, or a Repository role on ABAC-enabled registries). Use it to check the cluster side. Not for images (use acr_inspect_image) or for why one pod starts slowly.',
     toolset: 'aks',
     kind: 'read',
     openWorld: true,
     input: z.object({
         cluster: z.string().max(MAX_ARG_LENGTH).describe('AKS cluster name, e.g. "aks-prod"'),
         resourceGroup: resourceGroupArg.optional(),
-        registry: registryArg.optional().describe('Registry name (e.g. "contosoacr") to check the kubelet identity\'s AcrPull on')
+        registry: registryArg.optional().describe('Registry name (e.g. "contosoacr") on which to check the kubelet identity\'s pull permission')
     }),
     output: z.object({
         cluster: z.string(),
