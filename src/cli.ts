@@ -42,6 +42,17 @@ async function main(): Promise<number | undefined> {
 async function serve(config: Config): Promise<void> {
     const log = createLogger(config.logLevel);
     const closables: Closable[] = [];
+    try {
+        await startServing(config, log, closables);
+    } catch (e) {
+        // A failure after the sandbox (or a listener) started must not leave it running and the process hanging.
+        await closeAll(closables);
+        throw e;
+    }
+    closeOnSignal(closables);
+}
+
+async function startServing(config: Config, log: Logger, closables: Closable[]): Promise<void> {
     let azure: (() => Promise<AzureAccess>) | undefined;
     let sandbox: SandboxInfo | undefined;
     if (config.sandbox !== undefined) {
@@ -67,7 +78,6 @@ async function serve(config: Config): Promise<void> {
         closables.unshift(http);
         log.info(`serving MCP on ${http.url.href}${config.httpToken ? ' (bearer token required)' : ''}${sandbox ? ` (${sandbox.label})` : ''}`);
     }
-    closeOnSignal(closables);
 }
 
 async function startSandboxMode(world: true | string, log: Logger) {

@@ -119,7 +119,7 @@ export async function startHttpServer(app: AppContext, opts: HttpAppOptions & { 
         else void node(req, res);
     });
     await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
+        server.once('error', (e: NodeJS.ErrnoException) => reject(listenError(e, opts.host, opts.port)));
         server.listen(opts.port, opts.host, () => resolve());
     });
     const { port } = server.address() as AddressInfo;
@@ -214,4 +214,12 @@ async function readLimited(request: Request, limit: number): Promise<Buffer | un
         chunks.push(value);
     }
     return Buffer.concat(chunks);
+}
+
+/** The two listen failures a user can fix themselves, said in their terms. */
+function listenError(e: NodeJS.ErrnoException, host: string, port: number): Error {
+    if (e.code === 'EADDRINUSE') return new Error(`cannot listen on ${host}:${port}: the port is already in use; pass another --port (0 picks a free one)`);
+    if (e.code === 'EADDRNOTAVAIL') return new Error(`cannot listen on ${host}:${port}: ${host} is not an address of this machine; check --host`);
+    if (e.code === 'EACCES') return new Error(`cannot listen on ${host}:${port}: permission denied (ports below 1024 need privileges); pass another --port`);
+    return e;
 }

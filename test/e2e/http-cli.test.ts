@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { assertBuilt, childEnv, CLI, ROOT } from '../helpers/cli.js';
+import { createServer } from 'node:net';
+import { assertBuilt, childEnv, CLI, ROOT, runCli } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 describe('--transport http from the built CLI', () => {
@@ -25,6 +26,22 @@ describe('--transport http from the built CLI', () => {
             expect(stderr).not.toContain(token);
         } finally {
             child.kill('SIGTERM');
+        }
+    });
+});
+
+describe('--transport http when the port is taken', () => {
+    it('exits 1 with a clear line, and stops the sandbox it had started instead of hanging', async () => {
+        const blocker = createServer();
+        await new Promise<void>(resolve => blocker.listen(0, '127.0.0.1', () => resolve()));
+        const port = (blocker.address() as { port: number }).port;
+        try {
+            const { code, stderr } = await runCli(['--sandbox', '--transport', 'http', '--port', String(port)], { timeoutMs: 20_000 });
+            expect(code).toBe(1);
+            expect(stderr).toContain(`cannot listen on 127.0.0.1:${port}: the port is already in use; pass another --port`);
+            expect(stderr).not.toMatch(/\n\s+at /);
+        } finally {
+            blocker.close();
         }
     });
 });
