@@ -1,31 +1,25 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createServer } from 'node:net';
-import { assertBuilt, childEnv, CLI, ROOT, runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 describe('--transport http from the built CLI', () => {
     it('listens on a free loopback port, requires the token, and serves a tool call', async () => {
-        assertBuilt();
         const token = 'e2e-token-0123456789abcdef';
-        const child = spawn(process.execPath, [CLI, '--transport', 'http', '--port', '0', '--http-token', token], { cwd: ROOT, env: childEnv() });
-        let stderr = '';
-        let stdout = '';
-        child.stderr.on('data', d => (stderr += d));
-        child.stdout.on('data', d => (stdout += d));
+        const cli = startCli(['--transport', 'http', '--port', '0', '--http-token', token]);
         try {
-            const url = await waitFor(() => /serving MCP on (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(stderr)?.[1], 15_000, 'the listening line');
+            const url = await waitFor(() => /serving MCP on (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(cli.stderr())?.[1], 15_000, 'the listening line');
             expect((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
             const client = new Client({ name: 'e2e-http', version: '1' });
             await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
             const r = await client.callTool({ name: 'streaming_search_docs', arguments: { query: 'Premium SKU' } });
             expect(r.isError).toBeFalsy();
             await client.close();
-            expect(stdout).toBe(''); // logs never go to stdout
-            expect(stderr).not.toContain(token);
+            expect(cli.stdout()).toBe(''); // logs never go to stdout
+            expect(cli.stderr()).not.toContain(token);
         } finally {
-            child.kill('SIGTERM');
+            cli.kill();
         }
     });
 });

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { assertBuilt, childEnv, CLI, ROOT, runCli } from '../helpers/cli.js';
+import { assertBuilt, childEnv, CLI, ROOT, runCli, startCli } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/worlds/${name}`, import.meta.url));
@@ -52,21 +51,15 @@ describe('--sandbox from the built CLI', () => {
 
 describe('sandbox serve', () => {
     it('runs only the emulator and prints its endpoints and CA path', async () => {
-        assertBuilt();
-        const child = spawn(process.execPath, [CLI, 'sandbox', 'serve'], { cwd: ROOT, env: childEnv() });
+        const cli = startCli(['sandbox', 'serve']);
         try {
-            let out = '';
-            child.stdout.on('data', d => (out += d));
-            await waitFor(() => out.includes('Press Ctrl+C'), 10_000, 'the emulator to print its endpoints');
-            expect(out).toMatch(/ARM\s+https:\/\/127\.0\.0\.1:\d+/);
-            expect(out).toMatch(/contosoacr\.azurecr\.io -> https:\/\/127\.0\.0\.1:\d+/);
-            expect(out).toMatch(/CA certificate\s+\S+\.pem/);
-            const exited = new Promise<number | null>(resolve => child.on('close', resolve));
-            child.kill('SIGTERM');
-            expect(await exited).toBe(0);
+            await waitFor(() => cli.stdout().includes('Press Ctrl+C'), 10_000, 'the emulator to print its endpoints');
+            expect(cli.stdout()).toMatch(/ARM\s+https:\/\/127\.0\.0\.1:\d+/);
+            expect(cli.stdout()).toMatch(/contosoacr\.azurecr\.io -> https:\/\/127\.0\.0\.1:\d+/);
+            expect(cli.stdout()).toMatch(/CA certificate\s+\S+\.pem/);
+            expect(await cli.stop()).toBe(0);
         } finally {
-            // A failed expectation above must not leave the emulator running after the suite.
-            if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+            cli.kill();
         }
     });
 });

@@ -34,3 +34,29 @@ export function runCli(args: string[], opts: { env?: Record<string, string>; tim
         child.stdin.end(opts.input ?? '');
     });
 }
+
+/**
+ * Starts the built CLI as a long-running process (a server) and collects its output. `stop()` sends SIGTERM
+ * and resolves with the exit code; `kill()` is for finally blocks, so a failed expectation never leaves a
+ * server running after the suite.
+ */
+export function startCli(args: string[], opts: { env?: Record<string, string> } = {}) {
+    assertBuilt();
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: childEnv(opts.env) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', d => (stdout += d));
+    child.stderr.on('data', d => (stderr += d));
+    const exited = new Promise<number | null>(resolve => child.on('close', resolve));
+    return {
+        stdout: () => stdout,
+        stderr: () => stderr,
+        stop: () => {
+            child.kill('SIGTERM');
+            return exited;
+        },
+        kill: () => {
+            if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        }
+    };
+}
