@@ -66,3 +66,8 @@ export async function connectV1(app: AppContext) {
         }
     };
 }
+
+/** The text of a tool result: its text blocks joined (resource links and other blocks left out). */
+export function textOf(result: { content?: unknown }): string {
+    return ((result.content ?? []) as { type: string; text?: string }[]).filter(c => c.type === 'text').map(c => c.text ?? '').join('\n');
+}

@@ -6,6 +6,8 @@ import type { AppContext } from '../../src/app-context.js';
 import type { Logger } from '../../src/log.js';
 import { connect, testApp, type Era } from './mcp.js';
 
+export { textOf } from './mcp.js';
+
 /** Tiny retry delays so fault tests stay fast; a generous timeout so a loaded 2-core CI machine does not trip it. */
 export const FAST_RETRY = { timeoutMs: 10_000, maxRetries: 2, retryDelayMs: 5, maxRetryDelayMs: 20, maxRetryAfterMs: 2_000 };
 
@@ -46,7 +48,3 @@ export async function startSandboxApp(opts: SandboxAppOptions = {}): Promise<San
     }
 }
 
-/** The text of a tool result (first text block). */
-export function textOf(result: { content: { type: string; text?: string }[] }): string {
-    return result.content.filter(c => c.type === 'text').map(c => c.text ?? '').join('\n');
-}

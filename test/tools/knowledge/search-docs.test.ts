@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../../src/app-context.js';
-import { connect, connectV1, testApp, type Era } from '../../helpers/mcp.js';
+import { connect, connectV1, testApp, textOf, type Era } from '../../helpers/mcp.js';
 
 interface Result {
     uri: string;
@@ -14,8 +14,6 @@ let app: AppContext;
 beforeAll(async () => {
     app = await testApp();
 });
-
-const text = (r: { content?: unknown }) => ((r.content as { type: string; text?: string }[])[0]?.text ?? '');
 
 describe.each(['legacy', 'modern'] as Era[])('streaming_search_docs (%s era)', era => {
     let c: Awaited<ReturnType<typeof connect>>;
@@ -53,7 +51,7 @@ describe.each(['legacy', 'modern'] as Era[])('streaming_search_docs (%s era)', e
         }
         const ids = results.map(h => `${h.page}#${h.heading}`);
         expect(new Set(ids).size).toBe(ids.length);
-        expect(text(r)).toContain(`${results[0]!.page} › ${results[0]!.heading}`);
+        expect(textOf(r)).toContain(`${results[0]!.page} › ${results[0]!.heading}`);
         const links = (r.content as { type: string; uri?: string }[]).filter(x => x.type === 'resource_link');
         expect(links.map(l => l.uri)).toEqual(results.map(h => h.uri));
     });
@@ -73,7 +71,7 @@ describe.each(['legacy', 'modern'] as Era[])('streaming_search_docs (%s era)', e
         for (const query of ['', '   ', 'how do I do it?']) {
             const r = await c.client.callTool({ name: 'streaming_search_docs', arguments: { query } });
             expect(r.isError).toBe(true);
-            expect(text(r)).toMatch(/No search terms[\s\S]*Fix: /);
+            expect(textOf(r)).toMatch(/No search terms[\s\S]*Fix: /);
         }
     });
 
@@ -81,7 +79,7 @@ describe.each(['legacy', 'modern'] as Era[])('streaming_search_docs (%s era)', e
         const r = await c.client.callTool({ name: 'streaming_search_docs', arguments: { query: 'qwxzv plmokn' } });
         expect(r.isError).toBeFalsy();
         expect(r.structuredContent).toEqual({ results: [] });
-        expect(text(r)).toMatch(/Try other words/);
+        expect(textOf(r)).toMatch(/Try other words/);
     });
 });
 
