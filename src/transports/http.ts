@@ -84,6 +84,8 @@ export function createHttpApp(app: AppContext, opts: HttpAppOptions) {
     }
 
     async function fetch(request: Request): Promise<Response> {
+        // Repeated behind node:http (startHttpServer checked already): a few header comparisons, kept so this
+        // fetch face is safe on its own, e.g. in-process in tests or behind another adapter.
         const early = answerFromHeaders(request.method, new URL(request.url).pathname, request.headers);
         if (early) return early;
         let routed = request;
