@@ -5,8 +5,9 @@
  */
 import type { AppContext, SandboxInfo } from './app-context.js';
 import type { AzureAccess } from './azure/azure-access.js';
+import { parseCommand } from './cli-command.js';
 import { helpText } from './cli-help.js';
-import { parseCommand, type Config } from './config.js';
+import { emptyToolsetsError, type Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { PACKAGE_VERSION } from './version.js';
 
@@ -33,9 +34,17 @@ async function main(): Promise<number | undefined> {
             closeOnSignal([running]);
             return undefined;
         }
-        case 'serve':
+        case 'serve': {
+            // The real tool list decides: a toolset with no tool yet (or only change tools under --read-only) serves nothing.
+            const { toolsetsWithTools } = await import('./tools/index.js');
+            const refused = emptyToolsetsError(command.config, toolsetsWithTools(command.config));
+            if (refused) {
+                process.stderr.write(`acr-streaming-mcp: ${refused}\n`);
+                return 2;
+            }
             await serve(command.config);
             return undefined;
+        }
     }
 }
 

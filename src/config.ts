@@ -1,133 +1,145 @@
 /**
- * Configuration: every flag also as an ACR_STREAMING_MCP_* environment variable, flags win, and one zod
- * schema decides what is valid. A bad value becomes one clear line (cli.ts prints it and exits 2).
+ * Configuration: one table declares every flag (its zod type with the default, its help line); the zod
+ * schema, the parser's option list, the environment variable names and --help are all generated from it.
+ * Every flag also reads from ACR_STREAMING_MCP_<FLAG>; flags win. A bad value becomes one clear line.
+ * To add a flag, add one entry to FLAGS (the key is the camelCase config key; the flag is its kebab-case).
  */
-import { parseArgs } from 'node:util';
 import * as z from 'zod/v4';
+import { CLOUDS, type CloudName } from './azure/cloud.js';
 import { LOG_LEVELS } from './log.js';
-import { TOOLSETS, type Toolset } from './tools/define-tool.js';
+import { TOOLSETS, type Toolset } from './tools/toolsets.js';
 
-export const CLOUDS = ['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment'] as const;
+export interface FlagSpec {
+    /** Validates (and converts) the text from argv or the environment; carries the default. */
+    schema: z.ZodType;
+    /** The placeholder --help shows after the flag: '' for a switch, '[X]' for an optional value. */
+    value: string;
+    help: string;
+    /** A switch: `--read-only` alone means true (from the environment: true/false/1/0/yes/no). */
+    boolean?: true;
+    /** The value may be left out: a bare `--sandbox` (followed by nothing or by another option) reads as ''. */
+    optionalValue?: true;
+    /** What --help states as the default when the schema's own default would read badly. */
+    defaultText?: string;
+}
 
 const boolText = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform(v => v === true || v === 'true' || v === '1' || v === 'yes');
 const intText = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const CLOUD_NAMES = Object.keys(CLOUDS) as [CloudName, ...CloudName[]];
 
-export const configSchema = z.strictObject({
-    transport: z.enum(['stdio', 'http']).default('stdio'),
-    // An IPv6 address may come bracketed as in a URL; listen() and the Host allow-list want it bare.
-    host: z.string().min(1).transform(h => h.replace(/^\[(.+)\]$/, '$1')).default('127.0.0.1'),
-    port: intText(0, 65535).default(8765),
-    httpToken: z.string().min(16, 'must be at least 16 characters').optional(),
-    httpMaxSessions: intText(1, 10_000).default(100),
-    httpSessionIdleSeconds: intText(10, 86_400).default(1800),
-    httpMaxBodyBytes: intText(1024, 64 * 1024 * 1024).default(1024 * 1024),
-    readOnly: boolText.default(false),
-    toolsets: z
-        .string()
-        .transform(s => s.split(',').map(t => t.trim()).filter(Boolean))
-        .pipe(z.array(z.enum(TOOLSETS as [Toolset, ...Toolset[]])).min(1, 'name at least one toolset'))
-        .default([...TOOLSETS]),
-    logLevel: z.enum(LOG_LEVELS).default('info'),
-    sandbox: z.union([z.literal(true), z.string().min(1)]).optional(),
-    subscription: z.guid('must be a subscription id (GUID)').optional(),
-    tenant: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a tenant id or domain').optional(),
-    cloud: z.enum(CLOUDS).default('AzureCloud')
-});
+export const FLAGS = {
+    transport: { schema: z.enum(['stdio', 'http']).default('stdio'), value: 'stdio|http', help: 'how clients connect' },
+    host: {
+        // An IPv6 address may come bracketed as in a URL; listen() and the Host allow-list want it bare.
+        schema: z.string().min(1).transform(h => h.replace(/^\[(.+)\]$/, '$1')).default('127.0.0.1'),
+        value: 'HOST',
+        help: 'HTTP bind address; non-loopback requires --http-token'
+    },
+    port: { schema: intText(0, 65535).default(8765), value: 'PORT', help: 'HTTP port; 0 picks a free one' },
+    httpToken: {
+        schema: z.string().min(16, 'must be at least 16 characters').optional(),
+        value: 'TOKEN',
+        help: 'require "Authorization: Bearer TOKEN" on /mcp (at least 16 characters)'
+    },
+    httpMaxSessions: { schema: intText(1, 10_000).default(100), value: 'N', help: 'cap on open 2025-era HTTP sessions' },
+    httpSessionIdleSeconds: { schema: intText(10, 86_400).default(1800), value: 'S', help: 'close an HTTP session idle this long' },
+    httpMaxBodyBytes: { schema: intText(1024, 64 * 1024 * 1024).default(1024 * 1024), value: 'N', help: 'largest accepted HTTP request body' },
+    readOnly: { schema: boolText.default(false), value: '', boolean: true, help: 'register no tool that changes anything' },
+    toolsets: {
+        schema: z
+            .string()
+            .transform(s => s.split(',').map(t => t.trim()).filter(Boolean))
+            .pipe(z.array(z.enum(TOOLSETS)).min(1, 'name at least one toolset'))
+            .default([...TOOLSETS]),
+        value: 'LIST',
+        help: `comma list of ${TOOLSETS.join(',')}`,
+        defaultText: 'all'
+    },
+    logLevel: { schema: z.enum(LOG_LEVELS).default('info'), value: 'LEVEL', help: `${LOG_LEVELS.join('|')}, written to stderr` },
+    sandbox: {
+        // Bare --sandbox (''), or true/1 from the environment: the demo world; false/0: no sandbox.
+        schema: z.preprocess(
+            v => (v === '' || v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? undefined : v),
+            z.union([z.literal(true), z.string().min(1)]).optional()
+        ),
+        value: '[WORLD]',
+        optionalValue: true,
+        help: 'serve against the built-in Azure emulator (demo world, or WORLD.json) instead of Azure'
+    },
+    subscription: {
+        schema: z.guid('must be a subscription id (GUID)').optional(),
+        value: 'ID',
+        // Not a schema default: Azure access looks these up when the flag is absent.
+        help: 'Azure subscription (default: AZURE_SUBSCRIPTION_ID, then the az CLI default)'
+    },
+    tenant: { schema: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a tenant id or domain').optional(), value: 'ID', help: 'Microsoft Entra tenant for credentials' },
+    cloud: { schema: z.enum(CLOUD_NAMES).default('AzureCloud'), value: 'NAME', help: CLOUD_NAMES.join('|') }
+} satisfies Record<string, FlagSpec>;
+
+export type ConfigKey = keyof typeof FLAGS;
+
+export const configSchema = z.strictObject(
+    Object.fromEntries(Object.entries(FLAGS).map(([key, spec]) => [key, spec.schema])) as { [K in ConfigKey]: (typeof FLAGS)[K]['schema'] }
+);
 
 export type Config = z.output<typeof configSchema>;
 
-/** Flag name (kebab-case) → config key; the env var is ACR_STREAMING_MCP_ + the flag in SCREAMING_SNAKE. */
-const FLAGS = {
-    transport: 'transport',
-    host: 'host',
-    port: 'port',
-    'http-token': 'httpToken',
-    'http-max-sessions': 'httpMaxSessions',
-    'http-session-idle-seconds': 'httpSessionIdleSeconds',
-    'http-max-body-bytes': 'httpMaxBodyBytes',
-    'read-only': 'readOnly',
-    toolsets: 'toolsets',
-    'log-level': 'logLevel',
-    sandbox: 'sandbox',
-    subscription: 'subscription',
-    tenant: 'tenant',
-    cloud: 'cloud'
-} as const satisfies Record<string, keyof Config>;
-
-/** Every configuration flag, for --help and its test. */
-export const FLAG_NAMES = Object.keys(FLAGS) as (keyof typeof FLAGS)[];
-
-const BOOLEAN_FLAGS = new Set(['read-only']);
+/** `httpMaxBodyBytes` → `http-max-body-bytes`. */
+export function flagName(key: string): string {
+    return key.replace(/[A-Z]/g, c => '-' + c.toLowerCase());
+}
 
 export function envName(flag: string): string {
     return 'ACR_STREAMING_MCP_' + flag.toUpperCase().replace(/-/g, '_');
 }
 
-export type ParsedCommand =
-    | { kind: 'serve'; config: Config }
-    | { kind: 'sandbox-serve'; world?: string; config: Config }
-    | { kind: 'help' }
-    | { kind: 'version' }
-    | { kind: 'error'; message: string };
+/** Every configuration flag (kebab-case), in table order. */
+export const FLAG_NAMES = Object.keys(FLAGS).map(flagName);
 
-export function parseCommand(argv: string[], env: NodeJS.ProcessEnv): ParsedCommand {
-    let parsed;
-    try {
-        parsed = parseArgs({
-            args: argv,
-            allowPositionals: true,
-            strict: true,
-            options: {
-                help: { type: 'boolean', short: 'h' },
-                version: { type: 'boolean', short: 'v' },
-                ...Object.fromEntries(Object.keys(FLAGS).map(f => [f, { type: BOOLEAN_FLAGS.has(f) ? 'boolean' : 'string' } as const]))
-            }
-        });
-    } catch (e) {
-        // `--sandbox` with no value is allowed: it means "the demo world".
-        const sandboxIndex = argv.indexOf('--sandbox');
-        if (sandboxIndex >= 0 && (sandboxIndex === argv.length - 1 || argv[sandboxIndex + 1]!.startsWith('--'))) {
-            return parseCommand([...argv.slice(0, sandboxIndex), '--sandbox=', ...argv.slice(sandboxIndex + 1)], env);
-        }
-        return { kind: 'error', message: (e as Error).message.split('\n')[0]! };
-    }
-    const { values, positionals } = parsed;
-    if (values.help) return { kind: 'help' };
-    if (values.version) return { kind: 'version' };
+const FLAG_SPECS = Object.entries(FLAGS).map(([key, spec]: [string, FlagSpec]) => ({ key, flag: flagName(key), spec }));
 
+/** The option list for node:util parseArgs, flags only (cli-command.ts adds --help and --version). */
+export function parserOptions(): Record<string, { type: 'string' | 'boolean' }> {
+    return Object.fromEntries(FLAG_SPECS.map(({ flag, spec }) => [flag, { type: spec.boolean ? 'boolean' : 'string' }]));
+}
+
+/** The flags whose value may be left out, as they appear on the command line (`--sandbox`). */
+export const OPTIONAL_VALUE_FLAGS: ReadonlySet<string> = new Set(FLAG_SPECS.filter(f => f.spec.optionalValue).map(f => `--${f.flag}`));
+
+/** Builds the Config from parsed flag values (by flag name) and the environment; flags win, an empty env var is unset. */
+export function configFrom(values: Record<string, unknown>, env: NodeJS.ProcessEnv): { config: Config } | { error: string } {
     const raw: Record<string, unknown> = {};
-    for (const [flag, key] of Object.entries(FLAGS)) {
-        const fromFlag = (values as Record<string, unknown>)[flag];
+    for (const { key, flag } of FLAG_SPECS) {
         const fromEnv = env[envName(flag)];
-        const value = fromFlag ?? (fromEnv === '' ? undefined : fromEnv);
+        const value = values[flag] ?? (fromEnv === '' ? undefined : fromEnv);
         if (value !== undefined) raw[key] = value;
     }
-    if (raw.sandbox === '' || raw.sandbox === 'true' || raw.sandbox === '1') raw.sandbox = true;
-    if (raw.sandbox === 'false' || raw.sandbox === '0') delete raw.sandbox;
-
     const result = configSchema.safeParse(raw);
-    if (!result.success) {
-        const issue = result.error.issues[0]!;
-        const key = String(issue.path[0] ?? '');
-        const flag = Object.entries(FLAGS).find(([, k]) => k === key)?.[0] ?? key;
-        return { kind: 'error', message: `invalid --${flag} (or ${envName(flag)}): ${issue.message}` };
-    }
-    const config = result.data;
+    if (result.success) return { config: result.data };
+    const issue = result.error.issues[0];
+    const flag = flagName(String(issue?.path[0] ?? ''));
+    return { error: `invalid --${flag} (or ${envName(flag)}): ${issue?.message ?? 'not valid'}` };
+}
 
-    if (positionals[0] === 'sandbox') {
-        if (positionals[1] !== 'serve' || positionals.length > 3) {
-            return { kind: 'error', message: 'usage: acr-streaming-mcp sandbox serve [world.json]' };
-        }
-        return { kind: 'sandbox-serve', world: positionals[2], config };
-    }
-    if (positionals.length > 0) return { kind: 'error', message: `unexpected argument "${positionals[0]}" (see --help)` };
-    if (config.transport === 'http' && !isLoopback(config.host) && !config.httpToken) {
-        return {
-            kind: 'error',
-            message: `refusing to listen on non-loopback host ${config.host} without --http-token (or ${envName('http-token')})`
-        };
-    }
-    return { kind: 'serve', config };
+/** What --help states as a flag's default, from the schema itself; undefined when it has none. */
+export function defaultText(key: ConfigKey): string | undefined {
+    const spec: FlagSpec = FLAGS[key];
+    if (spec.defaultText !== undefined) return spec.defaultText;
+    const parsed = spec.schema.safeParse(undefined);
+    return parsed.success && parsed.data !== undefined ? String(parsed.data) : undefined;
+}
+
+/**
+ * Refuses a selection that would serve no tool (e.g. `--toolsets diagnose` while no diagnose tool exists,
+ * or only change toolsets with --read-only). `withTools` are the toolsets that have a tool under this
+ * --read-only setting, computed from the real tool list by the caller (tools/index.ts).
+ */
+export function emptyToolsetsError(config: Pick<Config, 'toolsets' | 'readOnly'>, withTools: readonly Toolset[]): string | undefined {
+    if (config.toolsets.some(t => withTools.includes(t))) return undefined;
+    return (
+        `invalid --toolsets (or ${envName('toolsets')}): ${config.toolsets.join(',')} registers no tool${config.readOnly ? ' with --read-only' : ''}; ` +
+        `toolsets with tools: ${withTools.join(',')}`
+    );
 }
 
 export function isLoopback(host: string): boolean {

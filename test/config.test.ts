@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../src/config.js';
+import { parseCommand } from '../src/cli-command.js';
+import { emptyToolsetsError } from '../src/config.js';
+import type { ToolDefinition } from '../src/tools/define-tool.js';
+import { toolsetsWithTools } from '../src/tools/index.js';
 
 describe('configuration from flags and environment', () => {
     it('defaults to stdio with every toolset, loopback and a writable server', () => {
@@ -51,5 +54,32 @@ describe('configuration from flags and environment', () => {
         expect(parseCommand(['--sandbox', '--read-only'], {})).toMatchObject({ config: { sandbox: true, readOnly: true } });
         expect(parseCommand(['--sandbox', 'w.json'], {})).toMatchObject({ config: { sandbox: 'w.json' } });
         expect(parseCommand(['sandbox', 'serve', 'w.json'], {})).toMatchObject({ kind: 'sandbox-serve', world: 'w.json' });
+    });
+
+    it('takes a bare --sandbox before -- and reads the environment switch', () => {
+        expect(parseCommand(['--sandbox', '--'], {})).toMatchObject({ kind: 'serve', config: { sandbox: true } });
+        expect(parseCommand([], { ACR_STREAMING_MCP_SANDBOX: '1' })).toMatchObject({ config: { sandbox: true } });
+        expect(parseCommand([], { ACR_STREAMING_MCP_SANDBOX: 'false' })).toMatchObject({ config: { sandbox: undefined } });
+    });
+
+    it('refuses a toolset selection that would register no tool, from the real tool list', () => {
+        const config = (argv: string[]) => {
+            const c = parseCommand(argv, {});
+            if (c.kind !== 'serve') throw new Error(`expected serve, got ${c.kind}`);
+            return c.config;
+        };
+        const diagnose = config(['--toolsets', 'diagnose']);
+        expect(emptyToolsetsError(diagnose, toolsetsWithTools(diagnose))).toMatch(/^invalid --toolsets .*diagnose registers no tool; toolsets with tools: knowledge,acr,aks$/);
+        const some = config(['--toolsets', 'diagnose,aks', '--read-only']);
+        expect(emptyToolsetsError(some, toolsetsWithTools(some))).toBeUndefined();
+    });
+
+    it('counts --read-only when it decides a toolset has no tool', () => {
+        const tool = (toolset: ToolDefinition['toolset'], kind: ToolDefinition['kind']) => ({ toolset, kind }) as ToolDefinition;
+        const tools = [tool('knowledge', 'read'), tool('acr', 'change')];
+        expect(toolsetsWithTools({ readOnly: false }, tools)).toEqual(['knowledge', 'acr']);
+        expect(toolsetsWithTools({ readOnly: true }, tools)).toEqual(['knowledge']);
+        expect(emptyToolsetsError({ toolsets: ['acr'], readOnly: true }, ['knowledge'])).toMatch(/acr registers no tool with --read-only/);
+        expect(emptyToolsetsError({ toolsets: ['acr'], readOnly: false }, ['knowledge', 'acr'])).toBeUndefined();
     });
 });

@@ -4,9 +4,7 @@
  */
 import type * as z from 'zod/v4';
 import type { AppContext } from '../app-context.js';
-
-export type Toolset = 'knowledge' | 'acr' | 'aks' | 'diagnose';
-export const TOOLSETS: readonly Toolset[] = ['knowledge', 'acr', 'aks', 'diagnose'];
+import type { Toolset } from './toolsets.js';
 
 /** read: no side effect. change: mutates, safe to repeat. destructive: mutates and removes something. */
 export type ToolKind = 'read' | 'change' | 'destructive';

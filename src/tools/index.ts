@@ -1,6 +1,6 @@
 /** The one list of all tools, filtered by toolset and --read-only. */
-import type { Config } from '../config.js';
 import type { ToolDefinition } from './define-tool.js';
+import type { Toolset } from './toolsets.js';
 import { searchDocsTool } from './knowledge/search-docs.js';
 import { getRepositoryStreamingTool } from './acr/get-repository-streaming.js';
 import { inspectImageTool } from './acr/inspect-image.js';
@@ -15,6 +15,17 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
     getStreamingStatusTool as unknown as ToolDefinition
 ];
 
-export function selectTools(config: Pick<Config, 'toolsets' | 'readOnly'>, tools: readonly ToolDefinition[] = ALL_TOOLS): ToolDefinition[] {
-    return tools.filter(t => config.toolsets.includes(t.toolset) && (!config.readOnly || t.kind === 'read'));
+/** The part of the configuration that decides which tools a server registers. */
+export interface ToolSelection {
+    toolsets: readonly Toolset[];
+    readOnly: boolean;
+}
+
+export function selectTools(selection: ToolSelection, tools: readonly ToolDefinition[] = ALL_TOOLS): ToolDefinition[] {
+    return tools.filter(t => selection.toolsets.includes(t.toolset) && (!selection.readOnly || t.kind === 'read'));
+}
+
+/** The toolsets that have at least one tool under this --read-only setting (the CLI refuses the others alone). */
+export function toolsetsWithTools(selection: Pick<ToolSelection, 'readOnly'>, tools: readonly ToolDefinition[] = ALL_TOOLS): Toolset[] {
+    return [...new Set(selectTools({ toolsets: tools.map(t => t.toolset), readOnly: selection.readOnly }, tools).map(t => t.toolset))];
 }
