@@ -20,7 +20,8 @@ import { startListener, type Listener } from './server.js';
 import { SandboxState } from './state.js';
 import { createCertificate } from './tls.js';
 import { DEMO_WORLD_PATH, loadWorld } from './world/load-world.js';
-import { behaviourSchema, type World, type WorldBehaviour, type WorldInput } from './world/schema.js';
+import { registryRateLimiter } from './http/rate-limit.js';
+import { behaviourSchema, type World, type WorldBehaviour, type WorldInput, type WorldRegistry } from './world/schema.js';
 import type { SandboxHandler } from './http/types.js';
 
 export { DEMO_WORLD_PATH, WorldError, loadWorld } from './world/load-world.js';
@@ -62,6 +63,12 @@ export interface Sandbox {
     close(): Promise<void>;
 }
 
+/** The delay of one endpoint kind: its entry in behaviour.latencyProfile, else behaviour.latencyMs. */
+export function latencyFor(b: WorldBehaviour, kind: 'arm' | 'registry' | 'kube'): number {
+    const own = kind === 'arm' ? b.latencyProfile.armMs : kind === 'registry' ? b.latencyProfile.acrMs : b.latencyProfile.kubeMs;
+    return own ?? b.latencyMs;
+}
+
 export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sandbox> {
     const now = opts.now ?? Date.now;
     const world = await loadWorld(opts.world ?? DEMO_WORLD_PATH, new Date(now()));
@@ -76,16 +83,18 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
     const listeners: Listener[] = [];
     const closers: Array<() => Promise<void>> = [];
 
-    const listen = async (id: string, kind: 'arm' | 'registry' | 'kube', handlers: () => SandboxHandler[], registry?: string) => {
+    const listen = async (id: string, kind: 'arm' | 'registry' | 'kube', handlers: () => SandboxHandler[], registry?: WorldRegistry) => {
         const l = await startListener({
             id,
             kind,
-            registry,
+            registry: registry?.name,
             keyPem: cert.keyPem,
             certPem: cert.certPem,
             log,
             faults,
-            latencyMs: () => world.behaviour.latencyMs,
+            latencyMs: () => latencyFor(world.behaviour, kind),
+            // Real time, not the injected clock: clients wait out Retry-After in real time.
+            ...(registry ? { rateLimit: registryRateLimiter(() => registry.sku, () => world.behaviour) } : {}),
             handlers
         });
         listeners.push(l);
@@ -114,7 +123,7 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
             world.registries.map(async r => {
                 const loginServer = `${r.name.toLowerCase()}.azurecr.io`;
                 let handler: SandboxHandler | undefined;
-                const l = await listen(`registry:${r.name}`, 'registry', () => (handler ? [handler] : []), r.name);
+                const l = await listen(`registry:${r.name}`, 'registry', () => (handler ? [handler] : []), r);
                 // The registry handler needs the listener's origin (token realm, Location headers), so it comes second.
                 const h = createRegistryHandler({ world, registry: r, loginServer, origin: l.origin, behaviour: world.behaviour, upstream: opts.upstream?.[r.name], now });
                 handler = h.handle;

@@ -1,14 +1,15 @@
 /**
  * The HTTPS front: one `node:https` listener per endpoint (ARM, each registry, each cluster's API server),
  * always on 127.0.0.1 and a random port. For every request it reads the body, decodes the path once,
- * applies latency, then the first matching fault, then asks the route handlers, and logs the outcome.
+ * applies latency, then the first matching fault, then the registry rate limit, then asks the route
+ * handlers, and logs the outcome.
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { endpointError, type EndpointKind } from './http/errors.js';
 import { faultResponse, type Faults } from './http/faults.js';
-import { nowMs, type RequestLog } from './http/request-log.js';
+import { nowMs, type RequestLog, type RequestLogEntry } from './http/request-log.js';
 import { type SandboxHandler, type SandboxRequest, type SandboxResponse } from './http/types.js';
 
 export interface ListenerOptions {
@@ -23,6 +24,8 @@ export interface ListenerOptions {
     faults: Faults;
     /** Read per request so tests can change it at runtime. */
     latencyMs: () => number;
+    /** Registry listeners: milliseconds until the request-rate limit admits this request (0 = now). */
+    rateLimit?: (method: string, path: string) => number;
     /** Read per request: handlers may be installed after listen() (the registry handler needs the origin). */
     handlers: () => SandboxHandler[];
     /** Largest request body accepted (default MAX_BODY_BYTES). */
@@ -126,7 +129,7 @@ async function handle(opts: ListenerOptions, origin: string, req: IncomingMessag
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', origin);
     const path = decodePath(url.pathname);
-    let fault: 'status' | 'reset' | 'slow' | undefined;
+    let fault: RequestLogEntry['fault'];
     const gone = new AbortController();
     res.on('close', () => {
         if (!res.writableFinished) gone.abort();
@@ -178,6 +181,14 @@ async function handle(opts: ListenerOptions, origin: string, req: IncomingMessag
     } else if (f) {
         fault = 'status';
         reply(faultResponse(opts.kind, f));
+        return;
+    }
+    const waitMs = opts.rateLimit?.(method, path) ?? 0;
+    if (waitMs > 0) {
+        fault = 'throttled';
+        // Retry-After is whole seconds (RFC 9110 delay-seconds).
+        const seconds = String(Math.max(1, Math.ceil(waitMs / 1000)));
+        reply(endpointError(opts.kind, 429, 'Too many requests: the registry request-rate limit of its service tier was exceeded.', undefined, { 'retry-after': seconds }));
         return;
     }
 

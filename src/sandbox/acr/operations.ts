@@ -40,6 +40,10 @@ export interface OperationView {
 export class OperationStore {
     private readonly ops = new Map<string, Operation>();
     private readonly lastByImage = new Map<string, string>();
+    /** Operations not yet decided: settle() runs before every request, so it must not walk a large registry's history. */
+    private readonly pending = new Set<Operation>();
+    /** Images whose world entry sets its own `conversionSeconds` (ms). */
+    private readonly ownDuration = new Map<string, number>();
 
     /** Read on every start so a test may change behaviour.conversionSeconds at runtime. */
     constructor(private readonly duration: () => number) {}
@@ -48,18 +52,25 @@ export class OperationStore {
         return this.duration();
     }
 
+    /** Every conversion of this image (including one running at load) takes `ms` instead of the world-wide duration. */
+    setDuration(repo: string, digest: string, ms: number): void {
+        this.ownDuration.set(`${repo}@${digest}`, ms);
+    }
+
     /** `alreadyRunning`: the op is Running from its start (world images with streaming "converting"). */
     startConversion(repo: string, digest: string, nowMs: number, alreadyRunning = false): Operation {
+        const durationMs = this.ownDuration.get(`${repo}@${digest}`) ?? this.durationMs;
         const op: Operation = {
             id: randomUUID(),
             kind: 'conversion',
             repo,
             digest,
             startMs: nowMs,
-            runningFromMs: alreadyRunning ? nowMs : nowMs + this.durationMs * 0.2,
-            endMs: nowMs + this.durationMs
+            runningFromMs: alreadyRunning ? nowMs : nowMs + durationMs * 0.2,
+            endMs: nowMs + durationMs
         };
         this.ops.set(op.id, op);
+        this.pending.add(op);
         this.lastByImage.set(`${repo}@${digest}`, op.id);
         return op;
     }
@@ -69,6 +80,7 @@ export class OperationStore {
         const op = this.startConversion(repo, digest, nowMs - this.durationMs, true);
         op.endMs = nowMs;
         op.outcome = { failure };
+        this.pending.delete(op);
         return op;
     }
 
@@ -91,9 +103,12 @@ export class OperationStore {
 
     /** Decides every op whose end time has passed; `decide` returns the failure, or undefined for success. */
     settle(nowMs: number, decide: (op: Operation) => ConversionFailure | undefined): void {
-        for (const op of this.ops.values()) {
-            if (op.outcome || op.canceledAtMs !== undefined || op.endMs > nowMs) continue;
-            op.outcome = { failure: decide(op) };
+        for (const op of this.pending) {
+            if (op.outcome || op.canceledAtMs !== undefined) this.pending.delete(op);
+            else if (op.endMs <= nowMs) {
+                this.pending.delete(op);
+                op.outcome = { failure: decide(op) };
+            }
         }
     }
 

@@ -22,6 +22,7 @@ export function loadRegistryContent(ctx: AcrContext): void {
             for (const m of built.manifests) ctx.state.putManifest(repo, m.digest, m.bytes, m.mediaType, created);
             for (const tag of image.tags) ctx.state.putManifest(repo, built.top.digest, built.top.bytes, built.top.mediaType, created, tag);
             const digest = built.top.digest;
+            if (image.conversionSeconds !== undefined) ctx.ops.setDuration(repo.name, digest, image.conversionSeconds * 1000);
             if (image.streaming === 'converted') {
                 // The world is authoritative: even an image the rules would refuse gets its referrer.
                 const d = decideConversion(ctx.state, repo, digest);

@@ -16,8 +16,8 @@ export interface RequestLogEntry {
     durationMs: number;
     start: number;
     end: number;
-    /** Set when an injected fault decided the outcome: 'status' | 'reset' | 'slow'. */
-    fault?: 'status' | 'reset' | 'slow';
+    /** Set when an injected fault ('status' | 'reset' | 'slow') or the registry rate limit ('throttled') decided the outcome. */
+    fault?: 'status' | 'reset' | 'slow' | 'throttled';
 }
 
 export type RequestFilter = (e: RequestLogEntry) => boolean;

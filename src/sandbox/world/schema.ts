@@ -48,7 +48,9 @@ export const imageSchema = z
         platforms: z.array(platformSchema).min(1),
         streaming: z.enum(STREAMING_STATES).default('none'),
         failureCode: z.enum(FAILURE_CODES).nullable().default(null),
-        pushedAt: isoDate.optional()
+        pushedAt: isoDate.optional(),
+        /** Project addition (docs/sandbox-world.md): this image's conversions take this long instead of behaviour.conversionSeconds. */
+        conversionSeconds: z.number().nonnegative().optional()
     })
     .superRefine((img, ctx) => {
         const single = img.mediaType === 'oci-manifest' || img.mediaType === 'docker-manifest';
@@ -163,10 +165,22 @@ export const faultSchema = z.strictObject({
     times: z.number().int().positive().optional()
 });
 
+const tierLimitSchema = z.strictObject({
+    readOpsPerMinute: z.number().positive().optional(),
+    writeOpsPerMinute: z.number().positive().optional(),
+    burst: z.number().int().positive().optional()
+});
+
+const delayMs = z.number().int().nonnegative().optional();
+
 export const behaviourSchema = z.strictObject({
     conversionSeconds: z.number().nonnegative().default(3),
     nodePoolUpdateSeconds: z.number().nonnegative().default(3),
     latencyMs: z.number().int().nonnegative().default(0),
+    /** Project addition: per-endpoint delays (each defaults to latencyMs), so benches can weigh the critical path. */
+    latencyProfile: z.strictObject({ armMs: delayMs, acrMs: delayMs, kubeMs: delayMs }).default({}),
+    /** Project addition: per-SKU overrides of the registry request-rate limit (http/rate-limit.ts; default Learn's figures). */
+    registryRateLimits: z.strictObject({ Basic: tierLimitSchema.optional(), Standard: tierLimitSchema.optional(), Premium: tierLimitSchema.optional() }).default({}),
     faults: z.array(faultSchema).default([])
 });
 
@@ -180,7 +194,7 @@ export const worldSchema = z
         }),
         registries: z.array(registrySchema).default([]),
         clusters: z.array(clusterSchema).default([]),
-        behaviour: behaviourSchema.default({ conversionSeconds: 3, nodePoolUpdateSeconds: 3, latencyMs: 0, faults: [] })
+        behaviour: behaviourSchema.prefault({})
     })
     .superRefine((w, ctx) => {
         unique(w.registries, r => r.name.toLowerCase(), i => ['registries', i, 'name'], 'registry', ctx);
