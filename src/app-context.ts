@@ -4,20 +4,17 @@
  * expensive things (knowledge index, Azure clients, caches) live here.
  */
 import type { Config } from './config.js';
-import type { KnowledgeBase } from './knowledge/knowledge-base.js';
-import type { AzureAccess } from './azure/azure-access.js';
 import type { Logger } from './log.js';
+import type { ToolDeps } from './tools/define-tool.js';
 
 export interface SandboxInfo {
     /** Shown in the server instructions and prefixed to every tool result. */
     label: string;
 }
 
-export interface AppContext {
+/** The tools' narrow dependencies (Azure access, knowledge, cloud) plus what only the app layers use. */
+export interface AppContext extends ToolDeps {
     config: Config;
-    knowledge: KnowledgeBase;
-    /** Lazy: nothing Azure is imported or constructed until a tool calls this. */
-    azure(): Promise<AzureAccess>;
     sandbox?: SandboxInfo;
     log: Logger;
 }

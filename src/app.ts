@@ -1,6 +1,7 @@
 /** Builds the process-wide AppContext: knowledge loaded and validated once, Azure left lazy. */
 import type { AppContext, SandboxInfo } from './app-context.js';
 import type { AzureAccess } from './azure/azure-access.js';
+import { cloudProfile } from './azure/cloud.js';
 import type { Config } from './config.js';
 import { DEFAULT_KNOWLEDGE_DIR, loadKnowledgeBase } from './knowledge/knowledge-base.js';
 import { createLogger, type Logger } from './log.js';
@@ -24,7 +25,7 @@ export async function createApp(opts: CreateAppOptions): Promise<AppContext> {
             const { createAzureAccess } = await import('./azure/azure-access.js');
             return createAzureAccess({ cloud: opts.config.cloud, tenant: opts.config.tenant, subscription: opts.config.subscription });
         });
-    return { config: opts.config, knowledge, azure: once(makeAzure), sandbox: opts.sandbox, log };
+    return { config: opts.config, knowledge, cloud: cloudProfile(opts.config.cloud), azure: once(makeAzure), sandbox: opts.sandbox, log };
 }
 
 /** Memoises a lazy async factory; a failure is not cached, so the next call can try again (e.g. after az login). */

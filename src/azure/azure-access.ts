@@ -5,12 +5,11 @@
  */
 import { Agent } from 'node:https';
 import type { TokenCredential } from '@azure/core-auth';
-import type { Config } from '../config.js';
 import { AcrSession } from './acr-auth.js';
 import { AcrClient } from './acr-client.js';
 import { AcrTransport } from './acr-transport.js';
 import { ArmAccess } from './arm.js';
-import { cloudProfile, type CloudProfile } from './cloud.js';
+import { cloudProfile, type CloudName, type CloudProfile } from './cloud.js';
 import { lazyCredential } from './credential.js';
 import { describeFailure } from './errors.js';
 import { DEFAULT_RETRY, type RetrySettings } from './http-policies.js';
@@ -25,7 +24,12 @@ export type { ImageRef } from './names.js';
 export type * from './types.js';
 export type { KubeAccess } from './kube.js';
 
-export interface AzureAccessOptions extends Partial<Pick<Config, 'cloud' | 'tenant' | 'subscription'>> {
+export interface AzureAccessOptions {
+    cloud?: CloudName;
+    /** Entra tenant for the default credential (--tenant). */
+    tenant?: string;
+    /** Subscription id (--subscription); otherwise AZURE_SUBSCRIPTION_ID, then the az CLI default. */
+    subscription?: string;
     /** Injected credential (sandbox, tests); otherwise DefaultAzureCredential, built on first use. */
     credential?: TokenCredential;
     /** Resource Manager origin; default: the cloud's. */

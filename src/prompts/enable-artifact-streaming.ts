@@ -1,7 +1,7 @@
 /** enable_artifact_streaming: the plan, then the changes, to get one repository (and a node pool) streaming. */
 import { completable, type McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
-import type { AppContext } from '../app-context.js';
+import type { PromptDeps } from './prompt-deps.js';
 import { embedPages, renderSteps, searchStep, userText, type Step } from './prompt-kit.js';
 
 export const ENABLE_PAGES = ['references/enable-on-acr.md', 'references/enable-on-aks.md', 'references/requirements.md'];
@@ -9,7 +9,7 @@ export const ENABLE_PAGES = ['references/enable-on-acr.md', 'references/enable-o
 /** `az aks create` names the first pool nodepool1; no other pool name can be guessed without the cluster. */
 const DEFAULT_POOL_NAMES = ['nodepool1'];
 
-export function registerEnableArtifactStreaming(server: McpServer, app: AppContext, tools: ReadonlySet<string>): void {
+export function registerEnableArtifactStreaming(server: McpServer, app: PromptDeps, tools: ReadonlySet<string>): void {
     server.registerPrompt(
         'enable_artifact_streaming',
         {

@@ -3,12 +3,12 @@
  * instance actually has (toolsets and --read-only change the set), falling back to az/kubectl commands.
  */
 import type { McpServer } from '@modelcontextprotocol/server';
-import type { AppContext } from '../app-context.js';
+import type { PromptDeps } from './prompt-deps.js';
 import { registerEnableArtifactStreaming } from './enable-artifact-streaming.js';
 import { registerStreamingReadinessReview } from './streaming-readiness-review.js';
 import { registerTroubleshootSlowPodStart } from './troubleshoot-slow-pod-start.js';
 
-export function registerPrompts(server: McpServer, app: AppContext, tools: Set<string>): void {
+export function registerPrompts(server: McpServer, app: PromptDeps, tools: Set<string>): void {
     registerTroubleshootSlowPodStart(server, app, tools);
     registerEnableArtifactStreaming(server, app, tools);
     registerStreamingReadinessReview(server, app, tools);

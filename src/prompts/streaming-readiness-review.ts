@@ -1,12 +1,12 @@
 /** streaming_readiness_review: is this registry (and cluster) ready for artifact streaming, and where would it pay off? */
 import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
-import type { AppContext } from '../app-context.js';
+import type { PromptDeps } from './prompt-deps.js';
 import { clusterArgs, embedPages, renderSteps, searchStep, userText, type Step } from './prompt-kit.js';
 
 export const READINESS_PAGES = ['references/requirements.md', 'references/performance.md', 'references/pricing-and-storage.md'];
 
-export function registerStreamingReadinessReview(server: McpServer, app: AppContext, tools: ReadonlySet<string>): void {
+export function registerStreamingReadinessReview(server: McpServer, app: PromptDeps, tools: ReadonlySet<string>): void {
     server.registerPrompt(
         'streaming_readiness_review',
         {

@@ -1,7 +1,7 @@
 /** troubleshoot_slow_pod_start: why a pod starts slowly, and whether artifact streaming is (or could be) in effect. */
 import { completable, type McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
-import type { AppContext } from '../app-context.js';
+import type { PromptDeps } from './prompt-deps.js';
 import { clusterArgs, embedPages, renderSteps, searchStep, splitImage, userText, type Step } from './prompt-kit.js';
 
 export const TROUBLESHOOT_PAGES = ['references/troubleshooting.md', 'references/requirements.md'];
@@ -9,7 +9,7 @@ export const TROUBLESHOOT_PAGES = ['references/troubleshooting.md', 'references/
 /** Offline completion only: the namespaces every cluster has. Real names would need the cluster (network). */
 const COMMON_NAMESPACES = ['default', 'kube-system'];
 
-export function registerTroubleshootSlowPodStart(server: McpServer, app: AppContext, tools: ReadonlySet<string>): void {
+export function registerTroubleshootSlowPodStart(server: McpServer, app: PromptDeps, tools: ReadonlySet<string>): void {
     server.registerPrompt(
         'troubleshoot_slow_pod_start',
         {

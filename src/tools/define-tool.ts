@@ -3,7 +3,9 @@
  * SDK `registerTool` calls, so SDK churn touches one file.
  */
 import type * as z from 'zod/v4';
-import type { AppContext } from '../app-context.js';
+import type { AzureAccess } from '../azure/azure-access.js';
+import type { CloudProfile } from '../azure/cloud.js';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Toolset } from './toolsets.js';
 
 /** read: no side effect. change: mutates, safe to repeat. destructive: mutates and removes something. */
@@ -24,9 +26,20 @@ export interface ToolOutput<O> {
     links?: ResourceLinkOut[];
 }
 
+/**
+ * What tools depend on, and nothing more: not the whole app (tools sit below it and must not import it).
+ * The AppContext provides these; tests may provide them directly.
+ */
+export interface ToolDeps {
+    /** Lazy: nothing Azure is imported or constructed until a tool calls this. */
+    azure(): Promise<AzureAccess>;
+    knowledge: KnowledgeBase;
+    /** The cloud this server talks to (login-server suffix, ARM endpoint, audiences). */
+    cloud: CloudProfile;
+}
+
 /** What a handler may use besides its arguments. */
-export interface ToolRuntime {
-    app: AppContext;
+export interface ToolRuntime extends ToolDeps {
     /** Aborted when the client cancels the call. Pass it to every network call. */
     signal: AbortSignal;
     /** Sends notifications/progress when the client asked for progress; a no-op otherwise. */

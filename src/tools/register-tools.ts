@@ -4,14 +4,20 @@
  * and turns every failure into an `isError` result with no stack trace.
  */
 import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
-import type { AppContext } from '../app-context.js';
-import { redact } from '../log.js';
-import { annotationsFor, type ToolDefinition, type ToolOutput, type ToolRuntime } from './define-tool.js';
+import { redact, type Logger } from '../log.js';
+import { annotationsFor, type ToolDefinition, type ToolDeps, type ToolOutput, type ToolRuntime } from './define-tool.js';
 import { isToolError } from '../tool-error.js';
 
 export const SANDBOX_META_KEY = 'acr-streaming-mcp/sandbox';
 
-export function registerTools(server: McpServer, tools: readonly ToolDefinition[], app: AppContext): void {
+/** What registering tools needs: the tools' own dependencies, the process log, and whether this is the sandbox. */
+export interface ToolHost extends ToolDeps {
+    log: Logger;
+    /** Set in sandbox mode: its label prefixes every result. */
+    sandbox?: { label: string };
+}
+
+export function registerTools(server: McpServer, tools: readonly ToolDefinition[], app: ToolHost): void {
     for (const def of tools) {
         server.registerTool(
             def.name,
@@ -27,7 +33,7 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
     }
 }
 
-async function runTool(def: ToolDefinition, args: unknown, ctx: ServerContext, app: AppContext): Promise<CallToolResult> {
+async function runTool(def: ToolDefinition, args: unknown, ctx: ServerContext, app: ToolHost): Promise<CallToolResult> {
     const started = Date.now();
     try {
         const out = await def.handler(args as never, runtimeFor(ctx, app));
@@ -48,10 +54,12 @@ async function runTool(def: ToolDefinition, args: unknown, ctx: ServerContext, a
     }
 }
 
-function runtimeFor(ctx: ServerContext, app: AppContext): ToolRuntime {
+function runtimeFor(ctx: ServerContext, app: ToolHost): ToolRuntime {
     const progressToken = ctx.mcpReq._meta?.progressToken;
     return {
-        app,
+        azure: () => app.azure(),
+        knowledge: app.knowledge,
+        cloud: app.cloud,
         signal: ctx.mcpReq.signal,
         async progress(progress, total, message) {
             if (progressToken === undefined) return;
@@ -67,11 +75,11 @@ function runtimeFor(ctx: ServerContext, app: AppContext): ToolRuntime {
     };
 }
 
-function sandboxPrefix(app: AppContext): string {
+function sandboxPrefix(app: ToolHost): string {
     return app.sandbox ? `[${app.sandbox.label}] ` : '';
 }
 
-function toResult(out: ToolOutput<unknown>, app: AppContext): CallToolResult {
+function toResult(out: ToolOutput<unknown>, app: ToolHost): CallToolResult {
     const content: CallToolResult['content'] = [{ type: 'text', text: sandboxPrefix(app) + redact(out.summary) }];
     for (const link of out.links ?? []) content.push({ type: 'resource_link', ...link });
     return {
@@ -81,6 +89,6 @@ function toResult(out: ToolOutput<unknown>, app: AppContext): CallToolResult {
     };
 }
 
-function errorResult(text: string, app: AppContext): CallToolResult {
+function errorResult(text: string, app: ToolHost): CallToolResult {
     return { content: [{ type: 'text', text: sandboxPrefix(app) + redact(text) }], isError: true };
 }

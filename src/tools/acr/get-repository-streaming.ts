@@ -41,7 +41,7 @@ export const getRepositoryStreamingTool = defineTool({
         const resourceGroup = assertResourceGroup(args.resourceGroup);
         const repository = args.repository === undefined ? undefined : assertRepositoryName(args.repository);
         const after = decodeCursor(args.cursor, s => REPOSITORY_NAME.test(s));
-        const azure = await rt.app.azure();
+        const azure = await rt.azure();
         const reg = await azure.findRegistry(name, { resourceGroup, signal: rt.signal });
         const support = registrySupport(reg);
         if (!support.supported) {

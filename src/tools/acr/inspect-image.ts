@@ -1,6 +1,5 @@
 /** acr_inspect_image: one image's platforms, sizes, streaming artifact, last conversion and eligibility. */
 import * as z from 'zod/v4';
-import { cloudProfile } from '../../azure/cloud.js';
 import { parseImageRef } from '../../azure/names.js';
 import { imageEligibility } from '../../streaming/image-rules.js';
 import { registrySupport } from '../../streaming/registry-rules.js';
@@ -39,8 +38,8 @@ export const inspectImageTool = defineTool({
     }),
     async handler(args, rt) {
         // Parsed before anything else: hostile references never reach the Azure layer.
-        const ref = parseImageRef(args.image, cloudProfile(rt.app.config.cloud));
-        const azure = await rt.app.azure();
+        const ref = parseImageRef(args.image, rt.cloud);
+        const azure = await rt.azure();
         const reg = await azure.findRegistry(ref.registry, { signal: rt.signal });
         if (reg.loginServer !== ref.loginServer) {
             throw new ToolError(`Registry ${reg.name} is served at ${reg.loginServer}`, `Resource Manager reports a different login server than ${ref.loginServer}`, `use ${reg.loginServer}/${ref.repository}…`, 'HOST_NOT_ALLOWED');

@@ -41,7 +41,7 @@ export const listRegistriesTool = defineTool({
         const registry = args.registry === undefined ? undefined : assertRegistryName(args.registry);
         const resourceGroup = assertResourceGroup(args.resourceGroup);
         const after = decodeCursor(args.cursor, s => /^[a-zA-Z0-9]{5,50}$/.test(s));
-        const azure = await rt.app.azure();
+        const azure = await rt.azure();
         const all: RegistryInfo[] = registry
             ? [await azure.findRegistry(registry, { resourceGroup, signal: rt.signal })]
             : await azure.listRegistries({ resourceGroup, signal: rt.signal });

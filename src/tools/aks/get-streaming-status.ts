@@ -49,7 +49,7 @@ export const getStreamingStatusTool = defineTool({
         }
         const resourceGroup = assertResourceGroup(args.resourceGroup);
         const registryName = args.registry === undefined ? undefined : assertRegistryName(args.registry);
-        const azure = await rt.app.azure();
+        const azure = await rt.azure();
         const cluster = await azure.findCluster(args.cluster, { resourceGroup, signal: rt.signal });
         const [pools, pull] = await Promise.all([
             azure.listAgentPools(cluster, rt.signal),

@@ -44,7 +44,7 @@ export const searchDocsTool = defineTool({
     input,
     output,
     async handler({ query, limit }, rt) {
-        const kb = rt.app.knowledge;
+        const kb = rt.knowledge;
         if (kb.queryTerms(query).length === 0) {
             throw new ToolError(
                 'No search terms',
