@@ -23,9 +23,6 @@ export interface ArmSetup {
 
 /** api-version for the raw role-assignment list (stable, supports $filter=principalId eq '…'). */
 export const ROLE_ASSIGNMENTS_API_VERSION = '2022-04-01';
-/** Sandbox marker tags (documented in docs/sandbox.md) where ARM has no field: OS Guard and securityType. */
-const OS_GUARD_TAG = 'sandbox-os-guard';
-const SECURITY_TYPE_TAG = 'sandbox-security-type';
 
 export function resourceGroupOf(id: string | undefined): string {
     return /\/resourceGroups\/([^/]+)/i.exec(id ?? '')?.[1] ?? '';
@@ -56,11 +53,11 @@ export function toClusterInfo(c: ManagedCluster): ClusterInfo {
     };
 }
 
+/**
+ * Only fields ARM really has: OS Guard (its `osSKU`) and confidential VMs (the VM size, the node image) are
+ * recognised from them by the node pool rules (src/streaming/nodepool-rules.ts), not here.
+ */
 export function toAgentPoolInfo(p: AgentPool): AgentPoolInfo {
-    const tags = p.tags ?? {};
-    const securityType = tags[SECURITY_TYPE_TAG];
-    // OS Guard has no ARM field (facts §3.1); its node image name is the one public trace of it.
-    const osGuard = tags[OS_GUARD_TAG] === 'true' || /osguard/i.test(p.nodeImageVersion ?? '');
     return {
         name: p.name ?? '',
         ...(p.mode ? { mode: p.mode } : {}),
@@ -72,9 +69,7 @@ export function toAgentPoolInfo(p: AgentPool): AgentPoolInfo {
         ...(p.workloadRuntime ? { workloadRuntime: p.workloadRuntime } : {}),
         ...(p.currentOrchestratorVersion || p.orchestratorVersion ? { orchestratorVersion: p.currentOrchestratorVersion ?? p.orchestratorVersion } : {}),
         ...(p.nodeImageVersion ? { nodeImageVersion: p.nodeImageVersion } : {}),
-        ...(p.provisioningState ? { provisioningState: p.provisioningState } : {}),
-        ...(osGuard ? { osGuard } : {}),
-        ...(securityType ? { confidentialVm: securityType === 'ConfidentialVM' } : {})
+        ...(p.provisioningState ? { provisioningState: p.provisioningState } : {})
     };
 }
 

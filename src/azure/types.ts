@@ -34,10 +34,6 @@ export interface AgentPoolInfo {
     orchestratorVersion?: string;
     nodeImageVersion?: string;
     provisioningState?: string;
-    /** Azure Linux with OS Guard, where detectable (see arm.ts). */
-    osGuard?: boolean;
-    /** securityType ConfidentialVM, where reported (see arm.ts). */
-    confidentialVm?: boolean;
 }
 
 export interface RoleAssignmentInfo {

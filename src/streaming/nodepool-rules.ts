@@ -9,6 +9,27 @@ export const MIN_KUBERNETES_ACR = [1, 26] as const;
 /** Node OS SKUs documented as unsupported: Flatcar (flatcar-container-linux-for-aks.md), ACL (azure-container-linux-limitations.md). */
 export const UNSUPPORTED_OS_SKUS = ['Flatcar', 'AzureContainerLinux'] as const;
 const KATA_RUNTIMES = ['KataVmIsolation', 'KataMshvVmIsolation'];
+/**
+ * Azure Linux with OS Guard is its own OS SKU (Learn: "Add an Azure Linux with OS Guard node pool",
+ * `--os-sku AzureLinuxOSGuard`; AKS node-images page). `AzureLinux3OSGuard` appears as an allowed value in
+ * Azure's OS Guard quick-start template; both are accepted.
+ */
+export const OS_GUARD_OS_SKUS = ['AzureLinuxOSGuard', 'AzureLinux3OSGuard'] as const;
+
+const sameText = (a: string | undefined, b: string) => a?.toLowerCase() === b.toLowerCase();
+
+/** OS Guard from the fields ARM reports: its OS SKU, or an OS Guard node image (`AzureLinuxOSGuard-…`). */
+export function isOsGuardPool(pool: { osSKU?: string; nodeImageVersion?: string }): boolean {
+    return OS_GUARD_OS_SKUS.some(sku => sameText(pool.osSKU, sku)) || /osguard/i.test(pool.nodeImageVersion ?? '');
+}
+
+/**
+ * A confidential VM pool from the fields ARM reports: AKS makes a pool confidential by its VM size (Learn: "Use
+ * CVM in AKS"), and its node image carries `cvm` (`AKSUbuntu-2004cvmcontainerd-202507.02.0`, same page).
+ */
+export function isConfidentialVmPool(pool: { vmSize: string; nodeImageVersion?: string }): boolean {
+    return isConfidentialVmSize(pool.vmSize) || /cvm/i.test(pool.nodeImageVersion ?? '');
+}
 
 export interface NodePoolFacts {
     name: string;
@@ -16,9 +37,16 @@ export interface NodePoolFacts {
     osSKU?: string;
     vmSize: string;
     workloadRuntime?: string;
-    /** Azure Linux with OS Guard; no ARM field exists for it in public API versions, so usually undefined. */
+    nodeImageVersion?: string;
+    /**
+     * Known from elsewhere (e.g. a node's `kubernetes.azure.com/os-sku` label); otherwise recognised from
+     * osSKU and nodeImageVersion (isOsGuardPool).
+     */
     osGuard?: boolean;
-    /** securityType ConfidentialVM where the API reports it; otherwise derived from the VM size. */
+    /**
+     * Known from elsewhere (e.g. a node's `kubernetes.azure.com/security-type=ConfidentialVM` label); otherwise
+     * recognised from vmSize and nodeImageVersion (isConfidentialVmPool).
+     */
     confidentialVm?: boolean;
     orchestratorVersion?: string;
     provisioningState?: string;
@@ -58,17 +86,17 @@ export function nodePoolSupport(pool: NodePoolFacts, clusterVersion?: string): N
     if (architecture === 'arm64') {
         reasons.push(reason('NODEPOOL_ARM64', `${pool.vmSize} is an Arm64 size; only linux/amd64 streams`));
     }
-    if (pool.osSKU && UNSUPPORTED_OS_SKUS.some(sku => sku.toLowerCase() === pool.osSKU!.toLowerCase())) {
+    if (UNSUPPORTED_OS_SKUS.some(sku => sameText(pool.osSKU, sku))) {
         reasons.push(reason('NODEPOOL_OS_UNSUPPORTED', `node OS ${pool.osSKU} does not support artifact streaming`));
     }
-    if (pool.osGuard) {
+    if (pool.osGuard ?? isOsGuardPool(pool)) {
         reasons.push(reason('NODEPOOL_OS_UNSUPPORTED', 'Azure Linux with OS Guard does not support artifact streaming'));
     }
     reasons.push(...kubernetesVersionReasons(pool.orchestratorVersion ?? clusterVersion, `node pool ${pool.name}`));
     if (pool.workloadRuntime && KATA_RUNTIMES.includes(pool.workloadRuntime)) {
         reasons.push(reason('NODEPOOL_KATA_RUNTIME', `workload runtime ${pool.workloadRuntime} (pod sandboxing) is not documented as supported with artifact streaming`));
     }
-    if (pool.confidentialVm ?? isConfidentialVmSize(pool.vmSize)) {
+    if (pool.confidentialVm ?? isConfidentialVmPool(pool)) {
         reasons.push(reason('NODEPOOL_CONFIDENTIAL_VM', 'confidential VM node pools are not documented as supported with artifact streaming'));
     }
     if (pool.provisioningState?.toLowerCase() === 'updating') {

@@ -34,10 +34,15 @@ describe('ARM: managed clusters through @azure/arm-containerservice', () => {
         expect(by.npwin.osType).toBe('Windows');
         expect(by.armpool.vmSize).toBe('Standard_D4ps_v5');
         expect(by.katapool.workloadRuntime).toBe('KataVmIsolation');
-        expect(by.cvmpool.tags?.['sandbox-security-type']).toBe('ConfidentialVM');
+        // A confidential pool shows as AKS shows it: its VM size and a cvm node image, no invented field.
+        expect(by.cvmpool.vmSize).toBe('Standard_DC4as_v5');
+        expect(by.cvmpool.nodeImageVersion).toMatch(/^AKSUbuntu-2004cvmcontainerd-/);
         expect(by.cvmpool.securityProfile?.enableVtpm).toBe(true);
-        expect(by.guardpool.tags?.['sandbox-os-guard']).toBe('true');
-        expect(by.guardpool.osSKU).toBe('AzureLinux3');
+        expect(by.cvmpool.tags).toEqual({});
+        // OS Guard is its own OS SKU, with FIPS, secure boot and vTPM, which AKS requires for it.
+        expect(by.guardpool).toMatchObject({ osSKU: 'AzureLinuxOSGuard', enableFips: true, securityProfile: { enableSecureBoot: true, enableVtpm: true } });
+        expect(by.guardpool.nodeImageVersion).toMatch(/OSGuard/);
+        expect(by.guardpool.tags).toEqual({});
         expect(by.flatcar.osSKU).toBe('Flatcar');
         const cpu = await client.agentPools.get('rg-aks-prod', 'aks-prod', 'cpupool');
         expect(cpu).toMatchObject({ count: 3, mode: 'User', provisioningState: 'Succeeded', orchestratorVersion: '1.30.5', currentOrchestratorVersion: '1.30.5' });

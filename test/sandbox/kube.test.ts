@@ -69,7 +69,7 @@ describe('Kubernetes API of a sandbox cluster, through @kubernetes/client-node',
         expect(pod.status?.containerStatuses?.[0].state?.waiting?.reason).toBe('ImagePullBackOff');
     });
 
-    it('lists nodes per pool with AKS labels, arm64 for p-series VM sizes, and the OS Guard marker', async () => {
+    it('lists nodes per pool with AKS labels, arm64 for p-series VM sizes, OS Guard and confidential VMs as AKS labels them', async () => {
         const core = coreV1(kubeconfig);
         const nodes = (await core.listNode()).items;
         const count = sb.world.clusters[0].agentPools.reduce((n, p) => n + p.count, 0);
@@ -78,7 +78,10 @@ describe('Kubernetes API of a sandbox cluster, through @kubernetes/client-node',
         expect(arm.metadata?.name).toMatch(/^aks-armpool-\d{8}-vmss000000$/);
         expect(arm.metadata?.labels).toMatchObject({ 'kubernetes.io/arch': 'arm64', 'kubernetes.io/os': 'linux', 'node.kubernetes.io/instance-type': 'Standard_D4ps_v5', 'kubernetes.azure.com/os-sku': 'Ubuntu2204' });
         const guard = nodes.find(n => n.metadata?.labels?.['kubernetes.azure.com/agentpool'] === 'guardpool')!;
-        expect(guard.metadata?.labels?.['sandbox.acr-streaming-mcp/os-guard']).toBe('true');
+        expect(guard.metadata?.labels).toMatchObject({ 'kubernetes.azure.com/os-sku': 'AzureLinuxOSGuard', 'kubernetes.azure.com/fips_enabled': 'true' });
+        const cvm = nodes.find(n => n.metadata?.labels?.['kubernetes.azure.com/agentpool'] === 'cvmpool')!;
+        expect(cvm.metadata?.labels?.['kubernetes.azure.com/security-type']).toBe('ConfidentialVM');
+        expect(nodes.flatMap(n => Object.keys(n.metadata?.labels ?? {})).filter(k => k.startsWith('sandbox'))).toEqual([]);
         const win = nodes.find(n => n.metadata?.labels?.['kubernetes.io/os'] === 'windows')!;
         expect(win.metadata?.name).toBe('aksnpwin000000');
         const gpu = await core.listNode({ labelSelector: 'kubernetes.azure.com/agentpool=gpupool' });

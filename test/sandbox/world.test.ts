@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEMO_WORLD_PATH, loadWorld, WorldError } from '../../src/sandbox/world/load-world.js';
-import { vmSizeArchitecture } from '../../src/sandbox/pool-facts.js';
+import { architectureOfVmSize } from '../../src/streaming/vm-size.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/worlds/${name}`, import.meta.url));
 
@@ -39,7 +39,7 @@ describe('sandbox world loading', () => {
         const pools = w.clusters.flatMap(c => c.agentPools);
         expect(pools.some(p => p.artifactStreaming) && pools.some(p => !p.artifactStreaming)).toBe(true);
         expect(pools.some(p => p.osType === 'Windows')).toBe(true);
-        expect(pools.some(p => vmSizeArchitecture(p.vmSize) === 'arm64')).toBe(true);
+        expect(pools.some(p => architectureOfVmSize(p.vmSize) === 'arm64')).toBe(true);
         expect(pools.some(p => p.workloadRuntime === 'KataVmIsolation')).toBe(true);
         expect(pools.some(p => p.securityType === 'ConfidentialVM')).toBe(true);
         expect(pools.some(p => p.osGuard && p.osSKU === 'AzureLinux3')).toBe(true);
@@ -142,6 +142,38 @@ describe('sandbox world loading', () => {
                 'clusters[1].name: duplicate cluster "rg/aks1" (already at index 0)'
             ].sort()
         );
+    });
+
+    it('refuses agent pools AKS could not create, since the sandbox derives what ARM and the nodes show from them', async () => {
+        const pool = (over: object) => ({ name: 'np1', osType: 'Linux', osSKU: 'Ubuntu2204', vmSize: 'Standard_D4s_v5', ...over });
+        const e = await worldError({
+            version: 1,
+            subscription: { id: '00000000-0000-0000-0000-000000000001', tenantId: 't' },
+            clusters: [
+                {
+                    name: 'c1',
+                    resourceGroup: 'rg',
+                    kubernetesVersion: '1.30',
+                    kubeletIdentityObjectId: 'x',
+                    agentPools: [
+                        pool({ name: 'typo', vmSize: 'Standard D4s v5' }),
+                        pool({ name: 'notcvm', securityType: 'ConfidentialVM' }),
+                        pool({ name: 'cvmtl', osSKU: 'Ubuntu', vmSize: 'Standard_DC4as_v5', securityType: 'TrustedLaunch' }),
+                        pool({ name: 'cvm2204', vmSize: 'Standard_DC4as_v5' }),
+                        pool({ name: 'guardubuntu', osGuard: true }),
+                        pool({ name: 'guardcvm', osSKU: 'AzureLinux3', vmSize: 'Standard_DC4as_v5', osGuard: true })
+                    ]
+                }
+            ]
+        });
+        expect(e.problems).toEqual([
+            'clusters[0].agentPools[0].vmSize: not an Azure VM size name such as Standard_D4s_v5',
+            'clusters[0].agentPools[1].securityType: AKS makes a pool confidential by its VM size; Standard_D4s_v5 is not a confidential VM size (e.g. Standard_DC4as_v5)',
+            'clusters[0].agentPools[2].securityType: Standard_DC4as_v5 is a confidential VM size, which AKS does not combine with Trusted Launch',
+            'clusters[0].agentPools[3].vmSize: AKS does not offer confidential VM node pools on Ubuntu2204 (use Ubuntu, Ubuntu2404 or AzureLinux)',
+            'clusters[0].agentPools[4].osGuard: OS Guard is an Azure Linux variant: use osSKU AzureLinux3 (or AzureLinux)',
+            'clusters[0].agentPools[5].osGuard: Azure Linux with OS Guard does not run on confidential VM sizes'
+        ]);
     });
 
     it('says when the file is missing or not JSON', async () => {

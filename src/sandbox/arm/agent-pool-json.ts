@@ -3,7 +3,7 @@
  * sends), used both as the agentPools child resource and inside managedClusters.agentPoolProfiles.
  */
 import type { WorldAgentPool, WorldCluster } from '../world/schema.js';
-import { nodeImageVersion, OS_GUARD_TAG, poolVersion, SECURITY_TYPE_TAG } from '../pool-facts.js';
+import { armOsSku, nodeImageVersion, poolFips, poolSecurityType, poolVersion } from '../pool-facts.js';
 import { stableGuid } from '../state.js';
 import type { ArmContext } from './arm-common.js';
 
@@ -12,20 +12,18 @@ export function clusterId(ctx: ArmContext, c: WorldCluster): string {
 }
 
 /**
- * Where the AKS API has no field, the sandbox still shows the world's intent:
- * - securityType: the GA AgentPool model only has securityProfile.{enableVTPM, enableSecureBoot, sshAccess}.
- *   Trusted launch and confidential VMs both run with vTPM + secure boot, so those two are true; the exact
- *   type goes into the tag `sandbox-security-type` (kept by the SDK) and into the raw
- *   `securityProfile.securityType` (dropped by the GA SDK's deserializer, visible to raw REST callers).
- *   On real AKS a confidential pool is recognised by its VM size (DCasv5/ECasv5 families).
- * - OS Guard: no ARM field (facts §3.1); shown as the tag `sandbox-os-guard: "true"`.
+ * The world's OS Guard, confidential VM and Trusted Launch intent, shown only through fields AKS has
+ * (docs/sandbox.md, "OS Guard, confidential VM and Trusted Launch"):
+ * - OS Guard: `osSKU: AzureLinuxOSGuard`, `enableFIPS: true`, secure boot and vTPM on (all three are required,
+ *   Learn: "Add an Azure Linux with OS Guard node pool"), and an OS Guard node image.
+ * - Confidential VM: the VM size alone (Learn: "Use CVM in AKS"), plus a `cvm` node image. The GA AgentPool has
+ *   no security-type field, so none is invented.
+ * - Trusted Launch: `securityProfile.enableSecureBoot` / `enableVTPM` and a `TL` node image (Learn: "Trusted Launch for AKS").
  */
 export function poolProperties(c: WorldCluster, p: WorldAgentPool): Record<string, unknown> {
     const version = poolVersion(c, p);
-    const tags: Record<string, string> = {};
-    if (p.osGuard) tags[OS_GUARD_TAG] = 'true';
-    if (p.securityType) tags[SECURITY_TYPE_TAG] = p.securityType;
-    const secure = p.securityType !== null;
+    // Assumption: CVMs run with vTPM and secure boot, so AKS is taken to report both flags as on for them.
+    const secure = poolSecurityType(p) !== null;
     return {
         eTag: stableGuid('etag', c.name, p.name, p.provisioningState, String(p.artifactStreaming), String(p.count)),
         count: p.count,
@@ -46,18 +44,17 @@ export function poolProperties(c: WorldCluster, p: WorldAgentPool): Record<strin
         provisioningState: p.provisioningState,
         powerState: { code: 'Running' },
         enableNodePublicIP: false,
-        tags,
+        tags: {},
         nodeLabels: {},
         osType: p.osType,
-        osSKU: p.osSKU,
+        osSKU: armOsSku(p),
         enableEncryptionAtHost: false,
         enableUltraSSD: false,
-        enableFIPS: false,
+        enableFIPS: poolFips(p),
         securityProfile: {
             enableVTPM: secure,
             enableSecureBoot: secure,
-            sshAccess: 'LocalUser',
-            ...(p.securityType ? { securityType: p.securityType } : {})
+            sshAccess: 'LocalUser'
         },
         artifactStreamingProfile: { enabled: p.artifactStreaming }
     };

@@ -10,13 +10,14 @@
  * Assumption: the operation URL and body shapes follow observed AKS responses; no Retry-After is sent, so the
  * SDK poller uses its own interval (tests pass `updateIntervalInMs`).
  */
+import { isConfidentialVmSize } from '../../streaming/vm-size.js';
 import type { SandboxRequest, SandboxResponse } from '../http/types.js';
 import { json } from '../http/types.js';
 import type { WorldAgentPool, WorldCluster } from '../world/schema.js';
 import { agentPoolSchema } from '../world/schema.js';
 import type { PoolOperation } from '../state.js';
 import { armError, list, ok, RG, resourceNotFound, route, SUB, type ArmContext, type ArmRoute } from './arm-common.js';
-import { agentPoolJson } from './agent-pool-json.js';
+import { agentPoolJson, poolProperties } from './agent-pool-json.js';
 import { findCluster } from './managed-clusters.js';
 
 type Props = Record<string, unknown> & { artifactStreamingProfile?: { enabled?: unknown } };
@@ -48,12 +49,29 @@ function readProps(req: SandboxRequest): { props: Props; error?: undefined } | {
     }
 }
 
+/**
+ * The world's spelling of what a PUT asks for: OS Guard is the OS SKU `AzureLinuxOSGuard` on the wire and Azure
+ * Linux 3 plus `osGuard` in a world; secure boot or vTPM asks for Trusted Launch (a confidential size is
+ * confidential whatever the flags say). See pool-facts.ts.
+ */
+function worldSecurity(props: Props): { osSKU: unknown; osGuard: boolean; securityType: 'TrustedLaunch' | null } {
+    const osGuard = typeof props.osSKU === 'string' && props.osSKU.toLowerCase() === 'azurelinuxosguard';
+    const security = props.securityProfile as { enableSecureBoot?: unknown; enableVTPM?: unknown } | undefined;
+    const trusted = !osGuard && (security?.enableSecureBoot === true || security?.enableVTPM === true);
+    const confidential = typeof props.vmSize === 'string' && isConfidentialVmSize(props.vmSize);
+    return {
+        osSKU: osGuard ? 'AzureLinux3' : (props.osSKU ?? (props.osType === 'Windows' ? 'Windows2022' : 'Ubuntu')),
+        osGuard,
+        securityType: trusted && !confidential ? 'TrustedLaunch' : null
+    };
+}
+
 function create(ctx: ArmContext, req: SandboxRequest, c: WorldCluster, name: string, props: Props): SandboxResponse {
     const parsed = agentPoolSchema.safeParse({
         name,
         mode: props.mode ?? 'User',
         osType: props.osType ?? 'Linux',
-        osSKU: props.osSKU ?? (props.osType === 'Windows' ? 'Windows2022' : 'Ubuntu'),
+        ...worldSecurity(props),
         vmSize: props.vmSize,
         ...(typeof props.orchestratorVersion === 'string' ? { orchestratorVersion: props.orchestratorVersion } : {}),
         count: props.count ?? 1,
@@ -77,8 +95,10 @@ const apiVersion = (req: SandboxRequest) => req.url.searchParams.get('api-versio
 const IMMUTABLE = ['vmSize', 'osType', 'osSKU', 'workloadRuntime'] as const;
 
 function update(ctx: ArmContext, req: SandboxRequest, c: WorldCluster, pool: WorldAgentPool, props: Props): SandboxResponse {
+    const shown = poolProperties(c, pool);
     for (const key of IMMUTABLE) {
-        if (props[key] !== undefined && String(props[key]).toLowerCase() !== String(pool[key]).toLowerCase()) {
+        // Compared with what ARM shows (an OS Guard pool's osSKU is AzureLinuxOSGuard there), as a GET round-trip sends it.
+        if (props[key] !== undefined && String(props[key]).toLowerCase() !== String(shown[key]).toLowerCase()) {
             return armError(400, 'PropertyChangeNotAllowed', `Changing property '${key}' is not allowed.`);
         }
     }

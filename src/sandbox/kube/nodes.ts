@@ -1,10 +1,10 @@
 /**
  * Nodes, computed from the cluster's agent pools on every request, so a pool update through ARM (count,
- * streaming toggle) shows on the Kubernetes side at once. Labels are the ones AKS sets; OS Guard and the
- * security type, which AKS does not expose, use the sandbox's own label prefix.
+ * streaming toggle) shows on the Kubernetes side at once. Labels are the ones AKS sets (Learn: "Use labels in an
+ * AKS cluster", "Trusted Launch for AKS"), derived from the same pool facts as the ARM side (pool-facts.ts).
  */
 import type { WorldAgentPool, WorldCluster } from '../world/schema.js';
-import { nodeImageVersion, nodeNames, osImageName, poolVersion, SANDBOX_LABEL_PREFIX, vmSizeArchitecture } from '../pool-facts.js';
+import { armOsSku, nodeImageVersion, nodeNames, osImageName, poolArchitecture, poolFips, poolSecurityType, poolVersion, workloadRuntimeLabel } from '../pool-facts.js';
 import { stableGuid, type SandboxState } from '../state.js';
 
 export interface NodeRef {
@@ -24,7 +24,7 @@ export function nodeInternalIp(cluster: WorldCluster, ref: NodeRef): string {
 
 export function nodeJson(state: SandboxState, cluster: WorldCluster, ref: NodeRef): object {
     const { pool, name } = ref;
-    const arch = vmSizeArchitecture(pool.vmSize);
+    const arch = poolArchitecture(pool);
     const os = pool.osType === 'Windows' ? 'windows' : 'linux';
     const version = `v${poolVersion(cluster, pool)}`;
     const labels: Record<string, string> = {
@@ -36,7 +36,7 @@ export function nodeJson(state: SandboxState, cluster: WorldCluster, ref: NodeRe
         'kubernetes.azure.com/cluster': `MC_${cluster.resourceGroup}_${cluster.name}_${cluster.location}`,
         'kubernetes.azure.com/mode': pool.mode.toLowerCase(),
         'kubernetes.azure.com/node-image-version': nodeImageVersion(pool),
-        'kubernetes.azure.com/os-sku': pool.osSKU,
+        'kubernetes.azure.com/os-sku': armOsSku(pool),
         'kubernetes.azure.com/role': 'agent',
         'kubernetes.io/arch': arch,
         'kubernetes.io/hostname': name,
@@ -46,9 +46,11 @@ export function nodeJson(state: SandboxState, cluster: WorldCluster, ref: NodeRe
         'topology.kubernetes.io/region': cluster.location,
         'topology.kubernetes.io/zone': '0'
     };
-    if (pool.osGuard) labels[`${SANDBOX_LABEL_PREFIX}os-guard`] = 'true';
-    if (pool.securityType) labels[`${SANDBOX_LABEL_PREFIX}security-type`] = pool.securityType;
-    if (pool.workloadRuntime !== 'OCIContainer') labels[`${SANDBOX_LABEL_PREFIX}workload-runtime`] = pool.workloadRuntime;
+    const security = poolSecurityType(pool);
+    if (security) labels['kubernetes.azure.com/security-type'] = security;
+    if (poolFips(pool)) labels['kubernetes.azure.com/fips_enabled'] = 'true';
+    const runtime = workloadRuntimeLabel(pool);
+    if (runtime) labels[runtime] = 'true';
     const created = new Date(state.startedAt - 14 * 86_400_000).toISOString();
     const vmss = pool.osType === 'Windows' ? `aks${pool.name}` : name.replace(/vmss[0-9a-z]{6}$/, 'vmss');
     const updating = pool.provisioningState === 'Updating';

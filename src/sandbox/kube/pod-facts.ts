@@ -5,7 +5,7 @@
  */
 import type { SandboxState } from '../state.js';
 import type { WorldCluster, WorldPod } from '../world/schema.js';
-import { vmSizeArchitecture } from '../pool-facts.js';
+import { poolArchitecture } from '../pool-facts.js';
 import { clusterNodes, type NodeRef } from './nodes.js';
 
 export interface PodTimeline {
@@ -67,7 +67,7 @@ export function imageSizeBytes(state: SandboxState, pod: WorldPod, node: NodeRef
     if (!repo) return undefined;
     const img = ref.tag ? repo.images.find(i => i.tags.includes(ref.tag!)) : repo.images.length === 1 ? repo.images[0] : undefined;
     if (!img) return undefined;
-    const arch = node ? vmSizeArchitecture(node.pool.vmSize) : 'amd64';
+    const arch = node ? poolArchitecture(node.pool) : 'amd64';
     const os = node?.pool.osType === 'Windows' ? 'windows' : 'linux';
     const platform = img.platforms.find(p => p.os === os && p.architecture === arch) ?? img.platforms[0];
     return platform.layerSizes.reduce((a, b) => a + b, 0);

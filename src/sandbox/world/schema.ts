@@ -1,9 +1,10 @@
 /**
  * The sandbox world, version 1, exactly as specified in shared/design/sandbox-world.md.
  * Every object is strict: an unknown field is an error, so a typo in a world file never passes silently.
- * Project additions (optional fields beyond the spec) are documented in docs/sandbox.md.
+ * Project additions (optional fields beyond the spec, consistency checks) are documented in docs/sandbox.md.
  */
 import * as z from 'zod/v4';
+import { isConfidentialVmSize, parseVmSize } from '../../streaming/vm-size.js';
 
 const isoDate = z.iso.datetime({ offset: true });
 
@@ -103,6 +104,36 @@ export const registrySchema = z.strictObject({
     repositories: z.array(repositorySchema).default([])
 }).superRefine((r, ctx) => unique(r.repositories, repo => repo.name, i => ['repositories', i, 'name'], 'repository', ctx));
 
+/**
+ * A world pool must be one AKS could create, because the sandbox derives what ARM and the nodes show from
+ * these fields with the production VM-size rule (src/streaming/vm-size.ts): an unreadable size, or a security
+ * type its size contradicts, would make the two sides disagree. Constraints from Learn: "Use CVM in AKS"
+ * (the size makes a pool confidential; no Trusted Launch, Windows, Ubuntu 22.04 or Flatcar), "Azure Linux with OS Guard for AKS"
+ * (an Azure Linux variant; no CVM).
+ */
+function agentPoolConsistency(p: { vmSize: string; osType: string; osSKU: string; osGuard: boolean; securityType: string | null }, ctx: z.RefinementCtx): void {
+    if (!parseVmSize(p.vmSize)) {
+        ctx.addIssue({ code: 'custom', path: ['vmSize'], message: 'not an Azure VM size name such as Standard_D4s_v5' });
+        return;
+    }
+    const cvm = isConfidentialVmSize(p.vmSize);
+    if (p.securityType === 'ConfidentialVM' && !cvm) {
+        ctx.addIssue({ code: 'custom', path: ['securityType'], message: `AKS makes a pool confidential by its VM size; ${p.vmSize} is not a confidential VM size (e.g. Standard_DC4as_v5)` });
+    }
+    if (cvm && p.securityType === 'TrustedLaunch') {
+        ctx.addIssue({ code: 'custom', path: ['securityType'], message: `${p.vmSize} is a confidential VM size, which AKS does not combine with Trusted Launch` });
+    }
+    if (cvm && (p.osType === 'Windows' || ['Ubuntu2204', 'Flatcar'].includes(p.osSKU))) {
+        ctx.addIssue({ code: 'custom', path: ['vmSize'], message: `AKS does not offer confidential VM node pools on ${p.osSKU} (use Ubuntu, Ubuntu2404 or AzureLinux)` });
+    }
+    if (p.osGuard && (p.osType !== 'Linux' || !['AzureLinux', 'AzureLinux3'].includes(p.osSKU))) {
+        ctx.addIssue({ code: 'custom', path: ['osGuard'], message: 'OS Guard is an Azure Linux variant: use osSKU AzureLinux3 (or AzureLinux)' });
+    }
+    if (p.osGuard && cvm) {
+        ctx.addIssue({ code: 'custom', path: ['osGuard'], message: 'Azure Linux with OS Guard does not run on confidential VM sizes' });
+    }
+}
+
 export const agentPoolSchema = z.strictObject({
     name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, 'AKS pool names are 1-12 lowercase alphanumerics starting with a letter'),
     mode: z.enum(['System', 'User']).default('User'),
@@ -116,7 +147,7 @@ export const agentPoolSchema = z.strictObject({
     workloadRuntime: z.enum(WORKLOAD_RUNTIMES).default('OCIContainer'),
     securityType: z.enum(['ConfidentialVM', 'TrustedLaunch']).nullable().default(null),
     provisioningState: z.string().default('Succeeded')
-});
+}).superRefine(agentPoolConsistency);
 
 export const podSchema = z.strictObject({
     namespace: z.string().default('default'),
