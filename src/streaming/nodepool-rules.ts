@@ -1,11 +1,14 @@
-/** Node pool and cluster support for artifact streaming (AKS artifact-streaming.md and related pages). */
-import { reason, hasBlocker, type Reason } from './reasons.js';
+/** Cluster and node pool support for artifact streaming (AKS artifact-streaming.md and related pages). */
+import type { ClusterFacts, NodePoolFacts, PullGrantFacts, RegistryFacts } from './facts.js';
+import { finding, hasBlocker, type Finding } from './findings.js';
+import { fixes } from './fixes.js';
+import { support, type Support } from './registry-rules.js';
+import { MIN_KUBERNETES_ACR, MIN_KUBERNETES_AKS } from './thresholds.js';
 import { architectureOfVmSize, isConfidentialVmSize, type Architecture } from './vm-size.js';
 
-/** AKS docs: Kubernetes 1.25+ (artifact-streaming.md, GA 2026). */
-export const MIN_KUBERNETES_AKS = [1, 25] as const;
-/** ACR docs: Kubernetes 1.26+ (container-registry-artifact-streaming.md); 1.25 is therefore borderline. */
-export const MIN_KUBERNETES_ACR = [1, 26] as const;
+export type { NodePoolFacts } from './facts.js';
+export { MIN_KUBERNETES_ACR, MIN_KUBERNETES_AKS } from './thresholds.js';
+
 /** Node OS SKUs documented as unsupported: Flatcar (flatcar-container-linux-for-aks.md), ACL (azure-container-linux-limitations.md). */
 export const UNSUPPORTED_OS_SKUS = ['Flatcar', 'AzureContainerLinux'] as const;
 const KATA_RUNTIMES = ['KataVmIsolation', 'KataMshvVmIsolation'];
@@ -31,31 +34,16 @@ export function isConfidentialVmPool(pool: { vmSize: string; nodeImageVersion?: 
     return isConfidentialVmSize(pool.vmSize) || /cvm/i.test(pool.nodeImageVersion ?? '');
 }
 
-export interface NodePoolFacts {
-    name: string;
-    osType: string;
-    osSKU?: string;
-    vmSize: string;
-    workloadRuntime?: string;
-    nodeImageVersion?: string;
-    /**
-     * Known from elsewhere (e.g. a node's `kubernetes.azure.com/os-sku` label); otherwise recognised from
-     * osSKU and nodeImageVersion (isOsGuardPool).
-     */
-    osGuard?: boolean;
-    /**
-     * Known from elsewhere (e.g. a node's `kubernetes.azure.com/security-type=ConfidentialVM` label); otherwise
-     * recognised from vmSize and nodeImageVersion (isConfidentialVmPool).
-     */
-    confidentialVm?: boolean;
-    orchestratorVersion?: string;
-    provisioningState?: string;
+/** Names used in the fixes' commands; placeholders when the rule runs without a cluster (e.g. a world check). */
+export interface ClusterRef {
+    cluster: string;
+    resourceGroup: string;
 }
 
-export interface NodePoolSupport {
+const PLACEHOLDER: ClusterRef = { cluster: '<cluster>', resourceGroup: '<resource group>' };
+
+export interface NodePoolSupport extends Support {
     architecture: Architecture;
-    supported: boolean;
-    reasons: Reason[];
 }
 
 export function parseKubernetesVersion(v: string | undefined): [number, number] | undefined {
@@ -65,42 +53,72 @@ export function parseKubernetesVersion(v: string | undefined): [number, number] 
 
 const below = (v: readonly [number, number], min: readonly [number, number]) => v[0] < min[0] || (v[0] === min[0] && v[1] < min[1]);
 
-export function kubernetesVersionReasons(version: string | undefined, subject: string): Reason[] {
+export function kubernetesVersionFindings(version: string | undefined, subject: string, ref: ClusterRef = PLACEHOLDER): Finding[] {
     const v = parseKubernetesVersion(version);
     if (!v) return [];
     if (below(v, MIN_KUBERNETES_AKS)) {
-        return [reason('CLUSTER_VERSION_UNSUPPORTED', `${subject} runs Kubernetes ${version}; artifact streaming needs 1.25 or later (az aks upgrade)`)];
+        return [finding('CLUSTER_VERSION_UNSUPPORTED', `${subject} runs Kubernetes ${version}`, fixes.upgradeCluster(ref.cluster, ref.resourceGroup))];
     }
     if (below(v, MIN_KUBERNETES_ACR)) {
-        return [reason('CLUSTER_VERSION_BORDERLINE', `${subject} runs Kubernetes ${version}: the AKS docs allow 1.25, the ACR docs ask for 1.26+`)];
+        return [finding('CLUSTER_VERSION_BORDERLINE', `${subject} runs Kubernetes ${version}`, fixes.upgradeCluster(ref.cluster, ref.resourceGroup))];
     }
     return [];
 }
 
-export function nodePoolSupport(pool: NodePoolFacts, clusterVersion?: string): NodePoolSupport {
+export function clusterFindings(c: ClusterFacts): Finding[] {
+    return kubernetesVersionFindings(c.kubernetesVersion, `cluster ${c.name}`, { cluster: c.name, resourceGroup: c.resourceGroup });
+}
+
+export function acrPullFindings(grant: PullGrantFacts, c: ClusterFacts, reg: RegistryFacts): Finding[] {
+    if (grant.granted) return [];
+    const abac = reg.abacRepositoryPermissions === true;
+    const evidence = abac
+        ? `no Container Registry Repository role for the kubelet identity${grant.principalId ? ` ${grant.principalId}` : ''} on ${reg.name} (an ABAC-enabled registry: AcrPull is not honoured)`
+        : `no AcrPull (or a role containing it) for the kubelet identity${grant.principalId ? ` ${grant.principalId}` : ''} on ${reg.name}`;
+    return [finding('CLUSTER_NO_ACR_PULL', evidence, abac ? fixes.repositoryReader(reg.name, grant.principalId, reg.id) : fixes.attachAcr(c.name, c.resourceGroup, reg.name))];
+}
+
+/** What makes a pool unable to stream (or risky), whether or not streaming is turned on. */
+export function nodePoolSupport(pool: NodePoolFacts, clusterVersion?: string, ref: ClusterRef = PLACEHOLDER): NodePoolSupport {
     const architecture = architectureOfVmSize(pool.vmSize);
-    const reasons: Reason[] = [];
+    const out: Finding[] = [];
+    const move = (why: string) => fixes.linuxAmd64Pool(ref.cluster, ref.resourceGroup, why);
     if (pool.osType.toLowerCase() === 'windows' || pool.osSKU?.toLowerCase().startsWith('windows')) {
-        reasons.push(reason('NODEPOOL_WINDOWS', 'Windows node pools do not support artifact streaming'));
+        out.push(finding('NODEPOOL_WINDOWS', `node pool ${pool.name}: osType ${pool.osType}${pool.osSKU ? `, osSKU ${pool.osSKU}` : ''}`, move('Windows node pools cannot stream.')));
     }
     if (architecture === 'arm64') {
-        reasons.push(reason('NODEPOOL_ARM64', `${pool.vmSize} is an Arm64 size; only linux/amd64 streams`));
+        out.push(finding('NODEPOOL_ARM64', `node pool ${pool.name}: vmSize ${pool.vmSize} is an Arm64 size`, move('Only linux/amd64 streams.')));
     }
     if (UNSUPPORTED_OS_SKUS.some(sku => sameText(pool.osSKU, sku))) {
-        reasons.push(reason('NODEPOOL_OS_UNSUPPORTED', `node OS ${pool.osSKU} does not support artifact streaming`));
+        out.push(finding('NODEPOOL_OS_UNSUPPORTED', `node pool ${pool.name}: osSKU ${pool.osSKU}`, move(`${pool.osSKU} nodes do not support artifact streaming.`)));
     }
     if (pool.osGuard ?? isOsGuardPool(pool)) {
-        reasons.push(reason('NODEPOOL_OS_UNSUPPORTED', 'Azure Linux with OS Guard does not support artifact streaming'));
+        out.push(finding('NODEPOOL_OS_UNSUPPORTED', `node pool ${pool.name}: Azure Linux with OS Guard${pool.osSKU ? ` (osSKU ${pool.osSKU})` : ''}`, move('Azure Linux with OS Guard does not support artifact streaming.')));
     }
-    reasons.push(...kubernetesVersionReasons(pool.orchestratorVersion ?? clusterVersion, `node pool ${pool.name}`));
+    if (pool.orchestratorVersion) out.push(...kubernetesVersionFindings(pool.orchestratorVersion, `node pool ${pool.name}`, ref));
+    else out.push(...kubernetesVersionFindings(clusterVersion, `node pool ${pool.name}`, ref));
     if (pool.workloadRuntime && KATA_RUNTIMES.includes(pool.workloadRuntime)) {
-        reasons.push(reason('NODEPOOL_KATA_RUNTIME', `workload runtime ${pool.workloadRuntime} (pod sandboxing) is not documented as supported with artifact streaming`));
+        out.push(finding('NODEPOOL_KATA_RUNTIME', `node pool ${pool.name}: workloadRuntime ${pool.workloadRuntime}`, fixes.info('Test a pull on this pool before relying on streaming, or run the workload on an OCIContainer pool.')));
     }
     if (pool.confidentialVm ?? isConfidentialVmPool(pool)) {
-        reasons.push(reason('NODEPOOL_CONFIDENTIAL_VM', 'confidential VM node pools are not documented as supported with artifact streaming'));
+        const seen = isConfidentialVmSize(pool.vmSize) ? `vmSize ${pool.vmSize} is a confidential VM size` : pool.nodeImageVersion && /cvm/i.test(pool.nodeImageVersion) ? `node image ${pool.nodeImageVersion}` : 'a confidential VM pool';
+        out.push(finding('NODEPOOL_CONFIDENTIAL_VM', `node pool ${pool.name}: ${seen}`, fixes.info('Test a pull on this pool before relying on streaming.')));
     }
     if (pool.provisioningState?.toLowerCase() === 'updating') {
-        reasons.push(reason('NODEPOOL_UPDATING', 'the node pool is updating (a streaming toggle reimages nodes)'));
+        out.push(finding('NODEPOOL_UPDATING', `node pool ${pool.name}: provisioningState Updating`, fixes.waitForPool(ref.cluster, ref.resourceGroup, pool.name)));
     }
-    return { architecture, supported: !hasBlocker(reasons), reasons };
+    return { architecture, ...support(out) };
 }
+
+/** Support plus the pool's switch: artifactStreamingProfile.enabled must be true. */
+export function nodePoolFindings(pool: NodePoolFacts, clusterVersion: string | undefined, ref: ClusterRef): Finding[] {
+    const s = nodePoolSupport(pool, clusterVersion, ref);
+    if (pool.artifactStreaming === false) {
+        const canEnable = !s.findings.some(f => f.code === 'NODEPOOL_WINDOWS');
+        const fix = canEnable ? fixes.enablePool(ref.cluster, ref.resourceGroup, pool.name) : fixes.linuxAmd64Pool(ref.cluster, ref.resourceGroup, 'AKS refuses to enable artifact streaming on Windows pools.');
+        return [finding('NODEPOOL_STREAMING_DISABLED', `node pool ${pool.name}: artifactStreamingProfile.enabled is false`, fix), ...s.findings];
+    }
+    return s.findings;
+}
+
+export const poolStreams = (pool: NodePoolFacts, clusterVersion: string | undefined, ref: ClusterRef) => !hasBlocker(nodePoolFindings(pool, clusterVersion, ref));

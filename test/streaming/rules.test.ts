@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { imageEligibility } from '../../src/streaming/image-rules.js';
 import { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST } from '../../src/streaming/media-types.js';
-import { kubernetesVersionReasons, nodePoolSupport, type NodePoolFacts } from '../../src/streaming/nodepool-rules.js';
-import { REASONS } from '../../src/streaming/reasons.js';
+import { FINDINGS } from '../../src/streaming/findings.js';
+import { kubernetesVersionFindings, nodePoolSupport, type NodePoolFacts } from '../../src/streaming/nodepool-rules.js';
 import { registrySupport } from '../../src/streaming/registry-rules.js';
 
 const amd64 = { os: 'linux', architecture: 'amd64' };
@@ -16,7 +16,7 @@ describe('registry rules', () => {
         [{ sku: 'Premium', customerManagedKey: true }, false, ['REGISTRY_CMK_ENABLED']],
         [{ sku: 'Standard', customerManagedKey: true }, false, ['REGISTRY_NOT_PREMIUM', 'REGISTRY_CMK_ENABLED']]
     ])('%o → supported %s %o', (reg, supported, codes) => {
-        const s = registrySupport(reg);
+        const s = registrySupport({ name: 'contosoacr', ...reg });
         expect(s.supported).toBe(supported);
         expect(s.reasons.map(r => r.code)).toEqual(codes);
     });
@@ -78,11 +78,14 @@ describe('node pool rules', () => {
 
     it('uses the cluster version when the pool has none', () => {
         expect(nodePoolSupport(pool({}), '1.24.9').supported).toBe(false);
-        expect(kubernetesVersionReasons('v1.25.3', 'cluster x').map(r => r.code)).toEqual(['CLUSTER_VERSION_BORDERLINE']);
-        expect(kubernetesVersionReasons('garbage', 'cluster x')).toEqual([]);
+        expect(kubernetesVersionFindings('v1.25.3', 'cluster x').map(r => r.code)).toEqual(['CLUSTER_VERSION_BORDERLINE']);
+        expect(kubernetesVersionFindings('garbage', 'cluster x')).toEqual([]);
     });
 
-    it('every reason code has a source', () => {
-        for (const [code, info] of Object.entries(REASONS)) expect(info.source.length, code).toBeGreaterThan(10);
+    it('every finding code has a title and a source', () => {
+        for (const [code, info] of Object.entries(FINDINGS)) {
+            expect(info.source.length, code).toBeGreaterThan(10);
+            expect(info.title.length, code).toBeGreaterThan(5);
+        }
     });
 });

@@ -5,21 +5,15 @@
  */
 import * as z from 'zod/v4';
 import { isConfidentialVmSize, parseVmSize } from '../../streaming/vm-size.js';
+import { CONVERSION_ERROR_CODES } from '../../streaming/image-rules.js';
 
 const isoDate = z.iso.datetime({ offset: true });
 
 export const ARCHITECTURES = ['amd64', 'arm64', 'arm', '386', 'ppc64le', 's390x', 'riscv64'] as const;
 export const MEDIA_TYPE_KINDS = ['oci-manifest', 'oci-index', 'docker-manifest', 'docker-manifest-list', 'other'] as const;
 export const STREAMING_STATES = ['none', 'converted', 'converting', 'failed'] as const;
-export const FAILURE_CODES = [
-    'UNKNOWN_ERROR',
-    'RESOURCE_NOT_FOUND',
-    'UNSUPPORTED_PLATFORM',
-    'NO_SUPPORTED_PLATFORM_FOUND',
-    'UNSUPPORTED_MEDIATYPE',
-    'UNSUPPORTED_ARTIFACT_TYPE',
-    'IMAGE_NOT_RUNNABLE'
-] as const;
+/** The conversion error codes the service documents (troubleshoot-artifact-streaming.md). */
+export const FAILURE_CODES = CONVERSION_ERROR_CODES;
 export const OS_SKUS = [
     'Ubuntu',
     'Ubuntu2204',

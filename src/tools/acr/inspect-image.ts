@@ -1,10 +1,12 @@
 /** acr_inspect_image: one image's platforms, sizes, streaming artifact, last conversion and eligibility. */
 import * as z from 'zod/v4';
 import { parseImageRef } from '../../azure/names.js';
-import { imageEligibility } from '../../streaming/image-rules.js';
+import { estimateStartup } from '../../streaming/estimate.js';
+import { imageEligibility, streamedSizeBytes } from '../../streaming/image-rules.js';
 import { registrySupport } from '../../streaming/registry-rules.js';
 import { defineTool } from '../define-tool.js';
 import { ToolError } from '../../tool-error.js';
+import { assumptionsArg, estimateSchema } from '../streaming-schemas.js';
 import { formatBytes, MAX_ARG_LENGTH, reasonSchema } from './shared.js';
 
 export const inspectImageTool = defineTool({
@@ -22,7 +24,8 @@ export const inspectImageTool = defineTool({
         image: z
             .string()
             .max(MAX_ARG_LENGTH)
-            .describe('Full image reference: <registry>.azurecr.io/<repository>:<tag> or <registry>.azurecr.io/<repository>@sha256:<64 hex>')
+            .describe('Full image reference: <registry>.azurecr.io/<repository>:<tag> or <registry>.azurecr.io/<repository>@sha256:<64 hex>'),
+        assumptions: assumptionsArg.optional()
     }),
     output: z.object({
         image: z.string(),
@@ -34,7 +37,8 @@ export const inspectImageTool = defineTool({
         lastOperation: z.object({ id: z.string(), status: z.string(), progress: z.string().nullable(), details: z.string().nullable() }).nullable(),
         eligible: z.boolean().describe('The registry and the image allow conversion to a streaming artifact'),
         predictedFailureCode: z.string().nullable().describe('The conversion error code a conversion would fail with, if any'),
-        reasons: z.array(reasonSchema)
+        reasons: z.array(reasonSchema),
+        estimate: estimateSchema.nullable().describe('Start-up time: full pull vs streaming (null when the size is unknown)')
     }),
     async handler(args, rt) {
         // Parsed before anything else: hostile references never reach the Azure layer.
@@ -58,9 +62,13 @@ export const inspectImageTool = defineTool({
               : op?.status === 'Failed'
                 ? `has no streaming artifact; the last conversion failed${op.details ? ` (${op.details})` : ''}`
                 : 'has no streaming artifact';
+        const size = streamedSizeBytes(m);
+        const estimate = size ? estimateStartup(size, { assumptions: args.assumptions }) : null;
+        const gain = estimate && eligible ? ` Streaming would start it in ~${estimate.streamingStartSeconds[1]} s instead of ${estimate.fullPullSeconds[0]}-${estimate.fullPullSeconds[1]} s (estimate).` : '';
         const summary =
             `${ref.text} (${m.digest.slice(0, 19)}…, ${platforms.map(p => `${p.os}/${p.architecture}`).join(', ') || 'no platform'}, ${formatBytes(m.sizeBytes)}) ${streaming}. ` +
-            (eligible ? 'Eligible for streaming.' : `Not eligible${imgVerdict.predictedFailureCode ? ` (conversion would fail with ${imgVerdict.predictedFailureCode})` : ''}: ${[...regVerdict.reasons, ...imgVerdict.reasons].filter(r => r.severity === 'blocker').map(r => r.message).join('; ')}.`);
+            (eligible ? 'Eligible for streaming.' : `Not eligible${imgVerdict.predictedFailureCode ? ` (conversion would fail with ${imgVerdict.predictedFailureCode})` : ''}: ${[...regVerdict.reasons, ...imgVerdict.reasons].filter(r => r.severity === 'blocker').map(r => r.message).join('; ')}.`) +
+            gain;
         return {
             data: {
                 image: ref.text,
@@ -72,7 +80,8 @@ export const inspectImageTool = defineTool({
                 lastOperation: op,
                 eligible,
                 predictedFailureCode: imgVerdict.predictedFailureCode,
-                reasons: [...regVerdict.reasons, ...imgVerdict.reasons]
+                reasons: [...regVerdict.reasons, ...imgVerdict.reasons],
+                estimate
             },
             summary
         };

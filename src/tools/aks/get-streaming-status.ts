@@ -1,7 +1,8 @@
 /** aks_get_streaming_status: per node pool, is artifact streaming on and can it work; optionally AcrPull. */
 import * as z from 'zod/v4';
 import { assertRegistryName } from '../../azure/names.js';
-import { kubernetesVersionReasons, nodePoolSupport } from '../../streaming/nodepool-rules.js';
+import { toReason } from '../../streaming/findings.js';
+import { kubernetesVersionFindings, nodePoolSupport } from '../../streaming/nodepool-rules.js';
 import { defineTool } from '../define-tool.js';
 import { ToolError } from '../../tool-error.js';
 import { assertResourceGroup, MAX_ARG_LENGTH, reasonSchema, registryArg, resourceGroupArg } from '../acr/shared.js';
@@ -61,8 +62,9 @@ export const getStreamingStatusTool = defineTool({
             })()
         ]);
         const acrPull = pull?.acrPull ?? null;
+        const ref = { cluster: cluster.name, resourceGroup: cluster.resourceGroup };
         const nodePools = pools.map(p => {
-            const support = nodePoolSupport(p, cluster.kubernetesVersion);
+            const support = nodePoolSupport(p, cluster.kubernetesVersion, ref);
             return {
                 name: p.name,
                 osType: p.osType,
@@ -88,7 +90,7 @@ export const getStreamingStatusTool = defineTool({
                 kubernetesVersion: cluster.kubernetesVersion,
                 nodePools,
                 acrPull,
-                reasons: kubernetesVersionReasons(cluster.kubernetesVersion, `cluster ${cluster.name}`)
+                reasons: kubernetesVersionFindings(cluster.kubernetesVersion, `cluster ${cluster.name}`, ref).map(toReason)
             },
             summary
         };

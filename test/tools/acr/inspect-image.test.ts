@@ -32,7 +32,18 @@ describe('acr_inspect_image', () => {
         });
         expect(out.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
         expect(out.streamingArtifact.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
-        expect(out).not.toHaveProperty('estimate');
+        expect(out.estimate).toMatchObject({ sizeBytes: out.sizeBytes, calibratedFrom: null, assumptions: { fractionReadAtStart: 0.064 } });
+        expect(out.estimate.fullPullSeconds[0]).toBeGreaterThan(out.estimate.streamingStartSeconds[1]);
+        expect(out.estimate.savedSeconds[0]).toBeGreaterThan(0);
+    });
+
+    it('estimates the start-up time of what the node pulls (the amd64 entry of an index), with overridable assumptions', async () => {
+        const r = await t.call('acr_inspect_image', { image: 'contosoacr.azurecr.io/web/frontend:1.4.0', assumptions: { bandwidthMBps: 10, extractMBps: 10, fractionReadAtStart: 0.5 } });
+        const out = r.structuredContent as Record<string, any>;
+        const amd64 = out.platforms[0].sizeBytes;
+        expect(out.estimate.sizeBytes).toBe(amd64);
+        expect(out.estimate.assumptions).toMatchObject({ bandwidthMBps: 10, extractMBps: 10, fractionReadAtStart: 0.5 });
+        expect(out.estimate.fullPullSeconds[1]).toBeCloseTo((2 * amd64) / 1e7, 0);
     });
 
     it('a conversion under way shows its operation', async () => {
