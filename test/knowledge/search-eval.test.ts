@@ -15,7 +15,7 @@ interface EvalCase {
     heading: string;
 }
 
-const MIN_HIT_RATE = 0.9;
+const MIN_HIT_RATE = 0.95;
 const TOP = 3;
 
 const cases = JSON.parse(await readFile(new URL('../fixtures/search-eval.json', import.meta.url), 'utf8')) as EvalCase[];
