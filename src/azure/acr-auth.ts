@@ -1,9 +1,10 @@
 /**
- * The ACR token exchange for one registry (facts §1.3): challenge (GET /v2/) → Entra token → refresh token
- * (POST /oauth2/exchange) → access token per scope, or one for several scopes (POST /oauth2/token with the
- * `scope` parameter repeated, as the Docker token protocol allows). The refresh token is cached per registry
- * and access tokens per scope (scope-tokens.ts), each until its JWT `exp` minus a skew; concurrent callers
- * share one in-flight request. A token the registry rejects mid-session is dropped and the exchange redone.
+ * The ACR token exchange for one registry (ACR OAuth, docs/sources.md): challenge (GET /v2/) → Entra token
+ * → refresh token (POST /oauth2/exchange) → access token per scope, or one for several scopes
+ * (POST /oauth2/token with the `scope` parameter repeated, as the Docker token protocol allows). The refresh
+ * token is cached per registry and access tokens per scope (scope-tokens.ts), each until its JWT `exp`
+ * minus a skew; concurrent callers share one in-flight request. A token the registry rejects mid-session is
+ * dropped and the exchange redone.
  */
 import type { TokenCredential } from '@azure/core-auth';
 import { ToolError } from '../tool-error.js';
@@ -159,7 +160,7 @@ export class AcrSession {
         return this.realm;
     }
 
-    /** GET /v2/ without credentials; realm and service always come from the challenge (facts §1.2). */
+    /** GET /v2/ without credentials; realm and service always come from the challenge (ACR OAuth, docs/sources.md). */
     private async fetchRealm(signal: AbortSignal): Promise<Realm> {
         const res = await this.setup.transport.send({ url: `https://${this.loginServer}/v2/`, method: 'GET', signal });
         const challenge = parseBearerChallenge(res.headers.get('www-authenticate'));

@@ -1,5 +1,6 @@
 /**
- * Read calls against one registry's data plane (facts §1.4): catalog, repository streaming setting,
+ * Read calls against one registry's data plane (ACR data-plane spec and the azure-cli recording,
+ * docs/sources.md): catalog, repository streaming setting,
  * manifests, config blobs, referrers (with the OCI tag-schema fallback), last streaming operation and
  * operation status. Each call asks for the narrowest scope (`pull`, or `registry:catalog:*`), and a 401 on
  * a cached token triggers one re-exchange and one retry.

@@ -28,7 +28,7 @@ export const tagUnknown = (repo: string, tag: string): SandboxResponse =>
 export const digestInvalid = (digest: string): SandboxResponse =>
     acrError(400, 'DIGEST_INVALID', 'provided digest did not match uploaded content', { digest });
 
-/** Recorded verbatim (facts §1.4 c.3): no `detail` field. */
+/** Recorded verbatim (azure-cli recording, docs/sources.md): no `detail` field. */
 export const operationUnknown = (): SandboxResponse =>
     acrError(404, 'OPERATION_UNKNOWN', 'The specified operation does not exist');
 

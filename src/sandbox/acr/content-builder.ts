@@ -108,7 +108,7 @@ export function buildWorldImage(seed: string, image: WorldImage): BuiltImage {
 /**
  * The streaming (overlaybd) artifact of a converted image: an OCI manifest with
  * artifactType application/vnd.azure.artifact.streaming.v1, a `subject` pointing at the converted
- * digest and the four annotations reported on real artifacts (facts §1.5). Built only from the
+ * digest and the four annotations reported on real artifacts (AgentBaker e2e, docs/sources.md). Built only from the
  * subject and its amd64 layers, so converting the same image twice yields the same digest.
  */
 export function buildStreamingArtifact(subject: Descriptor, sourceLayers: Descriptor[]): BuiltImage {

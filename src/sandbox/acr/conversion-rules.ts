@@ -1,6 +1,6 @@
 /**
  * Whether the conversion service would accept an image, decided from the stored manifest exactly as
- * the Learn troubleshooting page documents the codes (facts §1.4, sandbox-world.md).
+ * the Learn troubleshooting page documents the codes (Learn: troubleshooting in docs/sources.md; docs/sandbox-world.md).
  */
 import type { FAILURE_CODES } from '../world/schema.js';
 import type { Descriptor } from './content-builder.js';
@@ -51,7 +51,7 @@ export function decideConversion(state: RegistryState, repo: RepoState | undefin
     if (!CONVERTIBLE_MEDIA_TYPES.has(m.mediaType)) return fail('UNSUPPORTED_MEDIATYPE', m.mediaType);
     const subject: Descriptor = { mediaType: m.mediaType, digest: m.digest, size: m.bytes.length };
     if (INDEX_MEDIA_TYPES.has(m.mediaType)) {
-        // Only the amd64 entry of a multi-arch image streams (facts §2.1).
+        // Only the amd64 entry of a multi-arch image streams (Learn: artifact streaming, docs/sources.md).
         const entry = m.references.find(r => r.platform?.os === 'linux' && r.platform.architecture === 'amd64');
         if (!entry) return fail('NO_SUPPORTED_PLATFORM_FOUND');
         const child = state.resolve(repo, entry.digest);

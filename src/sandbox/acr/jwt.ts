@@ -1,7 +1,7 @@
 /**
  * JWT-shaped tokens for the ACR exchange. The header says `alg: none` because clients never verify ACR
  * tokens (they only read `exp`; the Azure SDK refuses a refresh token that is not a 3-part JWT with
- * `exp`, toolchain-notes §3). The third part is nevertheless an HMAC of the first two with a per-handler
+ * `exp`: ACR JS SDK, docs/sources.md). The third part is nevertheless an HMAC of the first two with a per-handler
  * key, so the sandbox can tell its own tokens from forged or foreign ones (an Entra token sent as bearer
  * must get the challenge, as on real ACR).
  */

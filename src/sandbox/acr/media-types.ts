@@ -1,4 +1,4 @@
-/** OCI / Docker media types the data plane serves, plus the streaming artifact type from facts §1.5. */
+/** OCI / Docker media types the data plane serves, plus the streaming artifact type (docs/sources.md). */
 import type { WorldImage } from '../world/schema.js';
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';

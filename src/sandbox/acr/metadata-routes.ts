@@ -1,6 +1,6 @@
 /**
  * ACR metadata: `/acr/v1/{repo}/_tags[/{tag}]` and `/acr/v1/{repo}/_manifests[/{digest}]`, shaped as
- * the data-plane spec (facts §4) and the recording of `_tags/{tag}` (facts §1.4 c.1).
+ * the ACR data-plane spec and the azure-cli recording of `_tags/{tag}` (docs/sources.md).
  */
 import { json, type SandboxRequest, type SandboxResponse } from '../http/types.js';
 import type { AcrContext } from './acr-context.js';

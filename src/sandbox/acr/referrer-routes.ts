@@ -1,7 +1,8 @@
 /**
  * OCI 1.1 referrers API: `GET /v2/{repo}/referrers/{digest}[?artifactType=…]`, answered as recorded
- * (facts §1.4 c.2): 200, `application/vnd.oci.image.index.v1+json`, `OCI-Filters-Applied: artifactType`
- * when filtered. An unknown subject gets an empty index (OCI spec), an unknown repository NAME_UNKNOWN.
+ * (azure-cli recording, docs/sources.md): 200, `application/vnd.oci.image.index.v1+json`,
+ * `OCI-Filters-Applied: artifactType` when filtered. An unknown subject gets an empty index (OCI spec), an
+ * unknown repository NAME_UNKNOWN.
  * With an upstream, referrers from its `sha256-<hex>` tag-schema index are merged in.
  */
 import type { SandboxRequest, SandboxResponse } from '../http/types.js';

@@ -1,6 +1,6 @@
 /**
  * Which token scope each route and method needs, in one table. Sources: the CLI's requested scopes
- * (facts §1.3) and the Docker token spec. Assumptions where Azure documents nothing:
+ * (azure-cli recording, docs/sources.md) and the Docker token spec. Assumptions where Azure documents nothing:
  * - ACR metadata routes (/acr/v1/{repo}, _tags, _manifests) need `metadata_read` (writes:
  *   `metadata_write`); a plain `pull` token is refused, as scope-map tokens with only content/read are.
  * - `_streaming` reads and operation reads need `pull`; starting a conversion, changing the repository

@@ -1,5 +1,5 @@
 /**
- * Artifact streaming endpoints (undocumented; shapes from the CLI recording, facts §1.4):
+ * Artifact streaming endpoints (undocumented; shapes from the azure-cli recording, docs/sources.md):
  * `GET|POST /acr/v1/{repo}/_streaming`, `GET|POST /acr/v1/{repo}/_streaming/{digest}`,
  * `GET /acr/v1/{repo}/_operations/{id}` and `POST …/_operations/{id}:cancel`.
  */

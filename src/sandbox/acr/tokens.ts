@@ -1,5 +1,6 @@
 /**
- * The ACR token exchange (facts §1.3): Entra token -> refresh token (`POST /oauth2/exchange`),
+ * The ACR token exchange (ACR OAuth and the azure-cli recording, docs/sources.md): Entra token -> refresh
+ * token (`POST /oauth2/exchange`),
  * refresh token -> access token (`POST /oauth2/token`, or `GET /oauth2/token` with Basic auth as
  * docker/skopeo do after `az acr login --expose-token`). Access tokens carry the granted scopes in an
  * `access` claim, and every data-plane route checks them (see auth-guard.ts).

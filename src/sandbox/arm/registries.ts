@@ -1,6 +1,7 @@
 /**
  * Microsoft.ContainerRegistry/registries and their replications, shaped like api-version 2025-11-01
- * (what @azure/arm-containerregistry 12.0.0 sends). ARM has no artifact-streaming property (facts §3.3):
+ * (what @azure/arm-containerregistry 12.0.0 sends). ARM has no artifact-streaming property (ACR registry
+ * API, docs/sources.md):
  * what matters for streaming here is `sku` and `encryption.status`.
  */
 import type { WorldRegistry } from '../world/schema.js';

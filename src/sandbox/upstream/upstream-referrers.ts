@@ -1,5 +1,5 @@
 /**
- * docker-registry 2.8 has no referrers API (toolchain-notes §4), so referrers are read from the OCI 1.1
+ * docker-registry 2.8 has no referrers API (distribution 2.8, docs/sources.md), so referrers are read from the OCI 1.1
  * tag-schema fallback: an image index tagged `sha256-<hex of subject>` listing the referrers.
  */
 import type { UpstreamClient } from './upstream-client.js';

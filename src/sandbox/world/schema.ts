@@ -1,5 +1,5 @@
 /**
- * The sandbox world, version 1, exactly as specified in shared/design/sandbox-world.md.
+ * The sandbox world, version 1, exactly as docs/sandbox-world.md specifies it.
  * Every object is strict: an unknown field is an error, so a typo in a world file never passes silently.
  * Project additions (optional fields beyond the spec, consistency checks) are documented in docs/sandbox.md.
  */

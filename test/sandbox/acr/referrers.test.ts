@@ -1,4 +1,4 @@
-/** The OCI referrers API and the streaming artifact as a referrer (facts §1.4 c.2, §1.5). */
+/** The OCI referrers API and the streaming artifact as a referrer (azure-cli recording, OCI spec: docs/sources.md). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ociRequest, pushBlob, sha256, type OciTarget } from '../../helpers/oci-push.js';
 import { createAcrTestClient, type AcrTestClient } from './acr-client.js';
