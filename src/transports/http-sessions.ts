@@ -3,6 +3,11 @@
  * elicitation, cancellation and logging levels; with one transport + server per session they work.
  * Sessions are capped and expire when idle (no request for idleMs and no response still open, so a long
  * tool call or a listening GET stream is not cut off) so a client that never sends DELETE cannot exhaust memory.
+ * At the cap a newcomer is not refused while some session is idle: the idlest one is evicted (sessions that
+ * never got past `initialize` first, then the least recently used), so a flood of bare `initialize` requests
+ * cannot lock real clients out. An evicted client's next request gets 404, which tells a 2025-era client to
+ * start a new session (spec: basic/transports, "Session Management"). Only when every session has a response
+ * open is the newcomer refused with 503.
  */
 import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport, type McpServer } from '@modelcontextprotocol/server';
@@ -13,7 +18,17 @@ interface Session {
     lastSeen: number;
     /** Requests whose response is still open (a running tool's SSE answer, the GET stream): not idle. */
     open: number;
+    /** Any request after `initialize`: a flood's sessions never get one, so they are evicted first. */
+    used: boolean;
 }
+
+/** Evicting a session with no response open loses nothing in flight; unused ones go before used ones. */
+function evictionOrder(a: Session, b: Session): number {
+    return Number(a.used) - Number(b.used) || a.lastSeen - b.lastSeen;
+}
+
+/** How often a sustained flood may repeat its warning in the log (each eviction is also logged at debug). */
+const EVICTION_WARN_EVERY_MS = 60_000;
 
 export interface SessionStoreOptions {
     maxSessions: number;
@@ -22,6 +37,7 @@ export interface SessionStoreOptions {
     maxBodyBytes: number;
     createServer: () => McpServer;
     onerror: (e: Error) => void;
+    log: { warn(msg: string): void; debug(msg: string): void };
     now?: () => number;
 }
 
@@ -43,6 +59,25 @@ export function createSessionStore(opts: SessionStoreOptions) {
         const cutoff = now() - opts.idleMs;
         for (const [id, s] of sessions) if (s.open === 0 && s.lastSeen < cutoff) await drop(id);
     };
+    let evicted = 0;
+    let warnedAt: number | undefined;
+    /** Frees one slot at the cap: false when every session has a response open. */
+    const evictIdlest = async (): Promise<boolean> => {
+        let victim: [string, Session] | undefined;
+        for (const entry of sessions) if (entry[1].open === 0 && (!victim || evictionOrder(entry[1], victim[1]) < 0)) victim = entry;
+        if (!victim) return false;
+        const [id, s] = victim;
+        await drop(id);
+        evicted++;
+        const idleS = Math.round((now() - s.lastSeen) / 1000);
+        opts.log.debug(`http: evicted session ${id.slice(0, 8)}… (${s.used ? 'used' : 'never used after initialize'}, idle ${idleS} s) to admit a new one`);
+        if (warnedAt === undefined || now() - warnedAt >= EVICTION_WARN_EVERY_MS) {
+            warnedAt = now();
+            opts.log.warn(`http: session cap (${opts.maxSessions}) reached: evicted the idlest session to admit a new client (${evicted} so far); raise --http-max-sessions if real clients are being evicted`);
+        }
+        return true;
+    };
+
     const timer = setInterval(() => void sweep(), Math.max(1000, Math.min(opts.idleMs / 2, 60_000)));
     timer.unref();
 
@@ -55,6 +90,7 @@ export function createSessionStore(opts: SessionStoreOptions) {
             const s = sessions.get(sid);
             if (!s) return jsonError(404, -32001, 'Session not found or expired: reconnect (send initialize again).');
             s.lastSeen = now();
+            s.used = true;
             s.open++;
             let response: Response;
             try {
@@ -70,8 +106,10 @@ export function createSessionStore(opts: SessionStoreOptions) {
         }
         if (request.method !== 'POST') return jsonError(400, -32000, 'Missing Mcp-Session-Id header.');
         await sweep();
-        if (sessions.size + opening >= opts.maxSessions) {
-            return jsonError(503, -32000, `Too many open sessions (limit ${opts.maxSessions}); close one or try again later.`);
+        while (sessions.size + opening >= opts.maxSessions) {
+            if (opening >= opts.maxSessions || !(await evictIdlest())) {
+                return jsonError(503, -32000, `Too many open sessions (limit ${opts.maxSessions}), all with a request in progress; try again shortly.`);
+            }
         }
         opening++;
         let server: McpServer | undefined;
@@ -81,7 +119,7 @@ export function createSessionStore(opts: SessionStoreOptions) {
             const t: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
                 sessionIdGenerator: () => randomUUID(),
                 maxRequestBodySize: opts.maxBodyBytes,
-                onsessioninitialized: id => void sessions.set(id, { transport: t, server: server!, lastSeen: now(), open: 0 }),
+                onsessioninitialized: id => void sessions.set(id, { transport: t, server: server!, lastSeen: now(), open: 0, used: false }),
                 onsessionclosed: id => void drop(id)
             });
             transport = t;
@@ -98,6 +136,7 @@ export function createSessionStore(opts: SessionStoreOptions) {
     return {
         handle,
         size: () => sessions.size,
+        ids: () => [...sessions.keys()],
         sweep,
         close: async () => {
             clearInterval(timer);

@@ -53,6 +53,7 @@ export function createHttpApp(app: AppContext, opts: HttpAppOptions) {
         maxBodyBytes: opts.maxBodyBytes,
         createServer: () => createServer(app),
         onerror,
+        log: app.log,
         now: opts.now
     });
     const allowedHosts = allowedHostnames(opts.host);
