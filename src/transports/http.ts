@@ -4,7 +4,7 @@
  * bearer token compared in constant time, and a request body limit.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname as machineName, networkInterfaces } from 'node:os';
 import {
@@ -20,7 +20,13 @@ import type { AppContext } from '../app-context.js';
 import { isLoopback } from '../config.js';
 import { createServer } from '../server.js';
 import { PACKAGE_VERSION } from '../version.js';
+import { DEFAULT_HTTP_LIMITS, nodeServerOptions, type HttpLimits } from './http-limits.js';
+import { finishResponse, forbidden, methodNotAllowed, readLimited, sendEarly, tooLarge, unauthorized } from './http-responses.js';
 import { createSessionStore } from './http-sessions.js';
+
+/** Streamable HTTP uses POST (messages), GET (the listening stream) and DELETE (end a session). */
+const MCP_METHODS = ['GET', 'POST', 'DELETE'] as const;
+const HEALTH_METHODS = ['GET', 'HEAD'] as const;
 
 export interface HttpAppOptions {
     host: string;
@@ -28,6 +34,8 @@ export interface HttpAppOptions {
     maxBodyBytes: number;
     maxSessions: number;
     sessionIdleMs: number;
+    /** Connection timeouts and cap of the node:http listener (small values in tests). */
+    limits?: Partial<HttpLimits>;
     /** Clock for session expiry (tests). */
     now?: () => number;
 }
@@ -70,16 +78,15 @@ export function createHttpApp(app: AppContext, opts: HttpAppOptions) {
         if (!host.ok) return forbidden(host.message);
         const origin = validateOriginHeader(headers.get('origin'), allowedOrigins);
         if (!origin.ok) return forbidden(origin.message);
-        if (path === '/healthz' && (method === 'GET' || method === 'HEAD')) {
-            return Response.json({ status: 'ok', version: PACKAGE_VERSION, sessions: sessions.size() });
+        const authorized = !tokenDigest || bearerMatches(headers.get('authorization'), tokenDigest);
+        if (path === '/healthz') {
+            if (!(HEALTH_METHODS as readonly string[]).includes(method)) return methodNotAllowed(HEALTH_METHODS);
+            // Unauthenticated for probes, so status only; details for whoever may use /mcp anyway.
+            return Response.json(authorized ? { status: 'ok', version: PACKAGE_VERSION, sessions: sessions.size() } : { status: 'ok' });
         }
         if (path !== '/mcp') return new Response('Not found. The MCP endpoint is /mcp.', { status: 404 });
-        if (tokenDigest && !bearerMatches(headers.get('authorization'), tokenDigest)) {
-            return Response.json(
-                { error: 'invalid_token', error_description: 'Missing or wrong bearer token.' },
-                { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } }
-            );
-        }
+        if (!(MCP_METHODS as readonly string[]).includes(method)) return methodNotAllowed(MCP_METHODS);
+        if (!authorized) return unauthorized();
         if (Number(headers.get('content-length') ?? '0') > opts.maxBodyBytes) return tooLarge(opts.maxBodyBytes);
         return undefined;
     }
@@ -98,7 +105,7 @@ export function createHttpApp(app: AppContext, opts: HttpAppOptions) {
             routed = new Request(request.url, { method: 'POST', headers: request.headers, body: new Uint8Array(body), signal: request.signal });
         }
         const legacy = request.headers.has('mcp-session-id') || (await isLegacyRequest(routed, undefined, { maxRequestBodySize: opts.maxBodyBytes }));
-        return legacy ? sessions.handle(routed) : modern.fetch(routed);
+        return finishResponse(request, await (legacy ? sessions.handle(routed) : modern.fetch(routed)));
     }
 
     return {
@@ -116,11 +123,17 @@ export async function startHttpServer(app: AppContext, opts: HttpAppOptions & { 
     const web = createHttpApp(app, opts);
     // The adapter buffers the body before calling web.fetch, under its own limit (4 MiB unless told).
     const node = toNodeHandler(web, { maxRequestBodySize: opts.maxBodyBytes, onerror: e => app.log.error(`http: ${e.message}`) });
-    const server = createHttpServer((req, res) => {
+    const limits = { ...DEFAULT_HTTP_LIMITS, ...opts.limits };
+    const server = createHttpServer(nodeServerOptions(limits), (req, res) => {
+        if (!toOriginForm(req)) {
+            void sendEarly(res, new Response('Bad request target: use /mcp or http://host:port/mcp.', { status: 400 }));
+            return;
+        }
         const early = web.answerFromHeaders(req.method ?? 'GET', new URL(req.url ?? '/', 'http://localhost').pathname, nodeHeaders(req.headers));
-        if (early) void send(res, early);
+        if (early) void sendEarly(res, early);
         else void node(req, res);
     });
+    server.maxConnections = limits.maxConnections;
     await new Promise<void>((resolve, reject) => {
         server.once('error', (e: NodeJS.ErrnoException) => reject(listenError(e, opts.host, opts.port)));
         server.listen(opts.port, opts.host, () => resolve());
@@ -164,6 +177,25 @@ export function allowedHostnames(host: string, interfaces = networkInterfaces(),
     return [...new Set([...localhostAllowedHostnames(), ...normal])];
 }
 
+/**
+ * An absolute-form target (`POST http://127.0.0.1:8080/mcp`, as proxies send) becomes origin form, and its
+ * authority replaces Host, as RFC 9112 §3.2.2 requires: so Host validation checks the authority the client
+ * named, and the adapter, which glues Host and target together, builds a valid URL. False: not a usable target.
+ */
+function toOriginForm(req: IncomingMessage): boolean {
+    const target = req.url ?? '/';
+    if (target.startsWith('/')) return true;
+    if (!/^https?:\/\//i.test(target)) return false;
+    try {
+        const url = new URL(target);
+        req.url = url.pathname + url.search;
+        req.headers.host = url.host;
+        return true;
+    } catch {
+        return false;
+    }
+}
+
 function nodeHeaders(raw: IncomingHttpHeaders): Headers {
     const headers = new Headers();
     for (const [name, value] of Object.entries(raw)) {
@@ -171,17 +203,6 @@ function nodeHeaders(raw: IncomingHttpHeaders): Headers {
         for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
     }
     return headers;
-}
-
-/** Writes a small, complete answer. `connection: close`: the body we did not read is not drained for keep-alive. */
-async function send(res: ServerResponse, response: Response): Promise<void> {
-    const body = Buffer.from(await response.arrayBuffer());
-    res.writeHead(response.status, { ...Object.fromEntries(response.headers), connection: 'close' });
-    res.end(body);
-}
-
-function forbidden(message: string): Response {
-    return Response.json({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }, { status: 403 });
 }
 
 function sha256(text: string): Buffer {
@@ -192,31 +213,6 @@ function sha256(text: string): Buffer {
 function bearerMatches(header: string | null, expected: Buffer): boolean {
     const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
     return m !== null && timingSafeEqual(sha256(m[1]!), expected);
-}
-
-function tooLarge(limit: number): Response {
-    return Response.json(
-        { jsonrpc: '2.0', error: { code: -32600, message: `Request body larger than ${limit} bytes.` }, id: null },
-        { status: 413 }
-    );
-}
-
-async function readLimited(request: Request, limit: number): Promise<Buffer | undefined> {
-    if (!request.body) return Buffer.alloc(0);
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    const reader = request.body.getReader();
-    for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        total += value.byteLength;
-        if (total > limit) {
-            await reader.cancel().catch(() => undefined);
-            return undefined;
-        }
-        chunks.push(value);
-    }
-    return Buffer.concat(chunks);
 }
 
 /** The two listen failures a user can fix themselves, said in their terms. */

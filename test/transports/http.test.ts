@@ -57,7 +57,7 @@ describe('Streamable HTTP at /mcp', () => {
         const transport = new V1HttpTransport(srv.url, { requestInit: { headers: auth } });
         await client.connect(transport);
         expect(transport.sessionId).toMatch(/^[0-9a-f-]{36}$/);
-        const before = (await (await fetch(new URL('/healthz', srv.url))).json()) as { sessions: number };
+        const before = (await (await fetch(new URL('/healthz', srv.url), { headers: auth })).json()) as { sessions: number };
         expect(before.sessions).toBeGreaterThanOrEqual(1);
         const { tools } = await client.listTools();
         expect(tools.length).toBeGreaterThan(0);
