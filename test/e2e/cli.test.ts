@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FLAG_HELP } from '../../src/cli-help.js';
 import { configSchema, envName, FLAG_NAMES } from '../../src/config.js';
-import { runCli } from '../helpers/cli.js';
+import { ROOT, runCli } from '../helpers/cli.js';
 
 describe('the built CLI', () => {
     it('prints --version from package.json', async () => {
@@ -18,6 +20,13 @@ describe('the built CLI', () => {
             expect(stdout).toContain(`--${flag}`);
             expect(stdout).toContain(envName(flag));
         }
+    });
+
+    it("lists every flag and its environment variable in the README's flag table", () => {
+        const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+        const rows = [...readme.matchAll(/^\| `--([a-z-]+)[^`]*` \| `([A-Z_]+)` \|/gm)].map(m => [m[1], m[2]]);
+        expect(rows.map(([flag]) => flag).sort()).toEqual([...FLAG_NAMES].sort());
+        for (const [flag, env] of rows) expect(env, `--${flag}`).toBe(envName(flag!));
     });
 
     it('states the defaults the schema applies', () => {
