@@ -11,11 +11,15 @@ import { ToolError } from '../tool-error.js';
 import type { AcrTransport } from './acr-transport.js';
 import { parseBearerChallenge, type BearerChallenge } from './challenge.js';
 import type { CloudProfile } from './cloud.js';
-import { AcrHttpError, isAbortError } from './errors.js';
+import { credentialFailure } from './credential.js';
+import { answerError, isAbortError } from './errors.js';
 import type { EndpointResolver } from './http-policies.js';
 import { expiresAtMs, jwtClaims } from './jwt.js';
 import { excerpt } from './names.js';
+import { isRestError } from './rest.js';
 import { ScopeTokens, type Cached } from './scope-tokens.js';
+import { SharedPromise } from './shared-promise.js';
+import type { CallOptions } from './types.js';
 
 export interface AuthSetup {
     cloud: CloudProfile;
@@ -37,8 +41,9 @@ interface Realm {
 }
 
 export class AcrSession {
-    private realm?: Promise<Realm>;
-    private refresh?: Promise<Cached>;
+    private readonly realm = new SharedPromise<Realm>();
+    /** The refresh token, shared while in flight, renewed when it nears `exp`. */
+    private readonly refresh: SharedPromise<Cached>;
     private readonly access: ScopeTokens;
 
     constructor(
@@ -48,11 +53,12 @@ export class AcrSession {
         private readonly armAudienceDisabled: boolean
     ) {
         this.access = new ScopeTokens(setup.skewMs, setup.now, setup.maxScopesPerToken);
+        this.refresh = new SharedPromise({ isStale: c => c.expiresAt - setup.skewMs <= setup.now() });
     }
 
     /** A valid access token for `scope` (e.g. `repository:ml/trainer:pull`), from cache when possible. */
-    async accessToken(scope: string, signal: AbortSignal): Promise<string> {
-        return this.sharing(signal, () => this.access.get(scope, scopes => this.mintAccessToken(scopes, signal)));
+    async accessToken(scope: string, opts: CallOptions): Promise<string> {
+        return this.sharing(opts, () => this.access.get(scope, scopes => this.mintAccessToken(scopes, opts)));
     }
 
     /**
@@ -60,14 +66,14 @@ export class AcrSession {
      * request per MAX_SCOPES_PER_TOKEN scopes instead of one per scope. Later accessToken() calls for these
      * scopes are then answered from the cache. A no-op when batching is off.
      */
-    async accessTokensFor(scopes: readonly string[], signal: AbortSignal): Promise<void> {
+    async accessTokensFor(scopes: readonly string[], opts: CallOptions): Promise<void> {
         if (!this.access.batching || scopes.length === 0) return;
         try {
-            await this.sharing(signal, () => this.access.ensure(scopes, group => this.mintAccessToken(group, signal)));
+            await this.sharing(opts, () => this.access.ensure(scopes, group => this.mintAccessToken(group, opts)));
         } catch (e) {
             // A token endpoint that refuses the shape of a multi-scope request (400, 413) is not a failure of
             // the reads: stop batching for this registry and let each read ask for its own scope.
-            if (!(e instanceof AcrHttpError && (e.status === 400 || e.status === 413) && scopes.length > 1)) throw e;
+            if (!(isRestError(e) && (e.statusCode === 400 || e.statusCode === 413) && scopes.length > 1)) throw e;
             this.access.maxScopesPerToken = 1;
         }
     }
@@ -76,12 +82,12 @@ export class AcrSession {
      * In-flight requests are shared, and they carry the signal of whoever started them: when that caller
      * cancels, the others (whose own signal is live) start over instead of failing with its abort.
      */
-    private async sharing<T>(signal: AbortSignal, run: () => Promise<T>): Promise<T> {
+    private async sharing<T>(opts: CallOptions, run: () => Promise<T>): Promise<T> {
         for (let attempt = 0; ; attempt++) {
             try {
                 return await run();
             } catch (e) {
-                if (!isAbortError(e) || signal.aborted || attempt >= 2) throw e;
+                if (!isAbortError(e) || opts.abortSignal.aborted || attempt >= 2) throw e;
             }
         }
     }
@@ -92,83 +98,65 @@ export class AcrSession {
      * used the same token concurrently then share the one re-exchange instead of starting one each.
      */
     invalidate(scope: string, token: string): void {
-        if (this.access.reject(scope, token)) this.refresh = undefined;
+        if (this.access.reject(scope, token)) this.refresh.forget();
     }
 
-    private async mintAccessToken(scopes: readonly string[], signal: AbortSignal): Promise<Cached> {
-        const realm = await this.getRealm(signal);
-        const refresh = await this.refreshToken(signal);
+    private async mintAccessToken(scopes: readonly string[], opts: CallOptions): Promise<Cached> {
+        const realm = await this.getRealm(opts);
+        const refresh = await this.refresh.get(() => this.exchange(opts));
         // One `scope` parameter per scope (not space-joined): the form the Docker token protocol specifies.
         const body = new URLSearchParams({ grant_type: 'refresh_token', service: realm.service });
         for (const scope of scopes) body.append('scope', scope);
         body.append('refresh_token', refresh.token);
-        const res = await this.setup.transport.send({ url: `${realm.origin}/oauth2/token`, method: 'POST', ...form(body), signal });
+        const res = await this.setup.transport.send({ url: `${realm.origin}/oauth2/token`, method: 'POST', ...form(body), abortSignal: opts.abortSignal });
         if (res.status !== 200) {
-            if (res.status === 401) this.refresh = undefined;
-            throw dataPlaneError(res.status, res.bodyAsText, this.loginServer, '/oauth2/token');
+            if (res.status === 401) this.refresh.forget();
+            throw answerError(res.status, res.bodyAsText, res);
         }
         const token = tokenField(res.bodyAsText, 'access_token');
-        if (!token) throw dataPlaneError(502, 'no access_token in the answer', this.loginServer, '/oauth2/token');
+        if (!token) throw answerError(502, 'no access_token in the answer', res);
         return { token, expiresAt: expiresAtMs(token, this.setup.now(), 5 * 60_000) };
     }
 
-    private refreshToken(signal: AbortSignal): Promise<Cached> {
-        const current = this.refresh;
-        if (current) {
-            return current.then(c => {
-                if (c.expiresAt - this.setup.skewMs > this.setup.now()) return c;
-                if (this.refresh === current) this.refresh = undefined;
-                return this.refreshToken(signal);
-            });
-        }
-        const pending = this.exchange(signal);
-        this.refresh = pending;
-        pending.catch(() => {
-            if (this.refresh === pending) this.refresh = undefined;
-        });
-        return pending;
-    }
-
     /** POST /oauth2/exchange with an ARM-audience Entra token, falling back to the ACR audience if refused. */
-    private async exchange(signal: AbortSignal): Promise<Cached> {
-        const realm = await this.getRealm(signal);
+    private async exchange(opts: CallOptions): Promise<Cached> {
+        const realm = await this.getRealm(opts);
         const audiences = this.armAudienceDisabled ? [this.setup.cloud.acrScope] : [this.setup.cloud.armScope, this.setup.cloud.acrScope];
         let last: Error | undefined;
         for (const audience of audiences) {
-            const entra = await this.setup.credential.getToken(audience, { abortSignal: signal });
-            if (!entra) throw new Error('the credential returned no token');
+            const entra = await this.setup.credential.getToken(audience, { abortSignal: opts.abortSignal });
+            if (!entra) throw credentialFailure('the credential returned no token', { credential: this.setup.credential });
             const tenant = this.setup.tenantId ?? jwtClaims(entra.token).tid;
             const body = new URLSearchParams({ grant_type: 'access_token', service: realm.service, ...(tenant ? { tenant } : {}), access_token: entra.token });
-            const res = await this.setup.transport.send({ url: `${realm.origin}/oauth2/exchange`, method: 'POST', ...form(body), signal });
+            const res = await this.setup.transport.send({ url: `${realm.origin}/oauth2/exchange`, method: 'POST', ...form(body), abortSignal: opts.abortSignal });
             if (res.status === 200) {
                 const token = tokenField(res.bodyAsText, 'refresh_token');
-                if (!token) throw dataPlaneError(502, 'no refresh_token in the answer', this.loginServer, '/oauth2/exchange');
+                if (!token) throw answerError(502, 'no refresh_token in the answer', res);
                 return { token, expiresAt: expiresAtMs(token, this.setup.now(), 60 * 60_000) };
             }
-            last = dataPlaneError(res.status, res.bodyAsText, this.loginServer, '/oauth2/exchange');
+            last = answerError(res.status, res.bodyAsText, res);
             // Only an authentication refusal is worth a second audience; anything else is final.
             if (res.status !== 401 && res.status !== 403) break;
         }
         throw last;
     }
 
-    private getRealm(signal: AbortSignal): Promise<Realm> {
-        this.realm ??= this.fetchRealm(signal).catch(e => {
-            this.realm = undefined;
-            throw e;
-        });
-        return this.realm;
+    private getRealm(opts: CallOptions): Promise<Realm> {
+        return this.realm.get(() => this.fetchRealm(opts));
     }
 
     /** GET /v2/ without credentials; realm and service always come from the challenge (ACR OAuth, docs/sources.md). */
-    private async fetchRealm(signal: AbortSignal): Promise<Realm> {
-        const res = await this.setup.transport.send({ url: `https://${this.loginServer}/v2/`, method: 'GET', signal });
+    private async fetchRealm(opts: CallOptions): Promise<Realm> {
+        const res = await this.setup.transport.send({ url: `https://${this.loginServer}/v2/`, method: 'GET', abortSignal: opts.abortSignal });
         const challenge = parseBearerChallenge(res.headers.get('www-authenticate'));
+        // Throttled, forbidden (network rules) or failing: say that, with the status, not "not a registry".
+        if (res.status === 403 || res.status === 429 || res.status >= 500) throw answerError(res.status, res.bodyAsText, res);
         if (res.status !== 401 || !challenge) {
             throw new ToolError(
                 `${this.loginServer} did not answer like an Azure container registry`,
                 `GET /v2/ returned ${res.status} without a Bearer challenge`,
-                'check the registry name; private-endpoint registries must be reachable from this machine'
+                'check the registry name; private-endpoint registries must be reachable from this machine',
+                'NOT_A_REGISTRY'
             );
         }
         return { origin: this.realmOrigin(challenge), service: challenge.service };
@@ -222,18 +210,4 @@ function realmRefused(loginServer: string, realm: string): ToolError {
         'check that the registry name resolves to Azure Container Registry (DNS, proxy)',
         'HOST_NOT_ALLOWED'
     );
-}
-
-/** An ACR error body is `{"errors":[{"code","message"}]}`. */
-export function dataPlaneError(status: number, body: string | null | undefined, loginServer: string, path: string, retryAfterSeconds?: number): AcrHttpError {
-    let code: string | undefined;
-    let message = body?.slice(0, 200) || `HTTP ${status}`;
-    try {
-        const parsed = JSON.parse(body ?? '') as { errors?: { code?: string; message?: string }[] };
-        code = parsed.errors?.[0]?.code;
-        message = parsed.errors?.[0]?.message ?? message;
-    } catch {
-        /* not JSON */
-    }
-    return new AcrHttpError(status, code, message, loginServer, path, retryAfterSeconds);
 }

@@ -9,9 +9,11 @@ import { createHash } from 'node:crypto';
 import type { PipelineResponse } from '@azure/core-rest-pipeline';
 import { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST } from '../streaming/media-types.js';
 import type { AcrSession } from './acr-auth.js';
-import { dataPlaneError } from './acr-auth.js';
 import type { AcrTransport } from './acr-transport.js';
-import type { RepositoryPage } from './types.js';
+import { ToolError } from '../tool-error.js';
+import { answerError } from './errors.js';
+import { excerpt } from './names.js';
+import type { CallOptions, RepositoryPage } from './types.js';
 
 export const MANIFEST_ACCEPT = [OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, 'application/vnd.oci.artifact.manifest.v1+json', '*/*;q=0.1'].join(', ');
 
@@ -30,6 +32,8 @@ export interface Descriptor {
     annotations?: Record<string, string>;
 }
 
+/** Operation ids as ACR returns them (GUIDs); anything else never becomes part of a URL. */
+const OPERATION_ID = /^[A-Za-z0-9-]{1,100}$/;
 const pull = (repo: string) => `repository:${repo}:pull`;
 const CATALOG = 'registry:catalog:*';
 
@@ -44,70 +48,70 @@ export class AcrClient {
     }
 
     /** An authenticated GET; on 401 the cached tokens are dropped, re-exchanged once, and the call repeated. */
-    private async get(path: string, scope: string, signal: AbortSignal, accept = 'application/json'): Promise<PipelineResponse> {
+    private async get(path: string, scope: string, opts: CallOptions, accept = 'application/json'): Promise<PipelineResponse> {
         const url = `https://${this.loginServer}${path}`;
         for (let attempt = 0; ; attempt++) {
-            const token = await this.session.accessToken(scope, signal);
-            const res = await this.transport.send({ url, method: 'GET', headers: { accept, authorization: `Bearer ${token}` }, signal });
+            const token = await this.session.accessToken(scope, opts);
+            const res = await this.transport.send({ url, method: 'GET', headers: { accept, authorization: `Bearer ${token}` }, abortSignal: opts.abortSignal });
             if (res.status !== 401 || attempt > 0) return res;
             this.session.invalidate(scope, token);
         }
     }
 
-    private fail(res: PipelineResponse, path: string): never {
-        const ra = Number(res.headers.get('retry-after'));
-        throw dataPlaneError(res.status, res.bodyAsText, this.loginServer, path, Number.isFinite(ra) ? ra : undefined);
+    private fail(res: PipelineResponse): never {
+        throw answerError(res.status, res.bodyAsText, res);
     }
 
     private json<T>(res: PipelineResponse, path: string): T {
-        if (res.status !== 200 && res.status !== 202) this.fail(res, path);
+        if (res.status !== 200 && res.status !== 202) this.fail(res);
         try {
             return JSON.parse(res.bodyAsText ?? '') as T;
         } catch {
-            throw dataPlaneError(502, `unreadable JSON from ${path}`, this.loginServer, path);
+            throw answerError(502, `unreadable JSON from ${path}`, res);
         }
     }
 
     /** GET /acr/v1/_catalog?n=&last= ; `last` in the answer is set when a Link header says more follow. */
-    async listRepositories(n: number, last: string | undefined, signal: AbortSignal): Promise<RepositoryPage> {
-        const q = new URLSearchParams({ n: String(n), ...(last ? { last } : {}) });
+    async listRepositories(opts: CallOptions & { n: number; last?: string }): Promise<RepositoryPage> {
+        const q = new URLSearchParams({ n: String(opts.n), ...(opts.last ? { last: opts.last } : {}) });
         const path = `/acr/v1/_catalog?${q}`;
-        const res = await this.get(path, CATALOG, signal);
+        const res = await this.get(path, CATALOG, opts);
         const body = this.json<{ repositories?: string[] }>(res, '/acr/v1/_catalog');
         const repositories = body.repositories ?? [];
         const more = /rel="?next"?/i.test(res.headers.get('link') ?? '');
-        return { repositories, ...(more && repositories.length > 0 ? { last: repositories[repositories.length - 1] } : {}) };
+        const last = repositories[repositories.length - 1];
+        return { repositories, ...(more && last !== undefined ? { last } : {}) };
     }
 
     /** One token request for the pull scopes of many repositories about to be read (a listing page). */
-    async authorizeRepositories(repos: readonly string[], signal: AbortSignal): Promise<void> {
-        await this.session.accessTokensFor(repos.map(pull), signal);
+    async authorizeRepositories(repos: readonly string[], opts: CallOptions): Promise<void> {
+        await this.session.accessTokensFor(repos.map(pull), opts);
     }
 
     /** GET /acr/v1/{repo}/_streaming → the repository's auto-conversion flag. */
-    async repositoryStreaming(repo: string, signal: AbortSignal): Promise<{ convertPushedImages: boolean }> {
+    async repositoryStreaming(repo: string, opts: CallOptions): Promise<{ convertPushedImages: boolean }> {
         const path = `/acr/v1/${repo}/_streaming`;
-        const body = this.json<{ convertPushedImages?: boolean }>(await this.get(path, pull(repo), signal), path);
+        const body = this.json<{ convertPushedImages?: boolean }>(await this.get(path, pull(repo), opts), path);
         return { convertPushedImages: body.convertPushedImages === true };
     }
 
     /** GET /v2/{repo}/manifests/{ref}; the digest is verified against the bytes received. Null on 404. */
-    async manifest(repo: string, ref: string, signal: AbortSignal): Promise<FetchedManifest | null> {
+    async manifest(repo: string, ref: string, opts: CallOptions): Promise<FetchedManifest | null> {
         const path = `/v2/${repo}/manifests/${ref}`;
-        const res = await this.get(path, pull(repo), signal, MANIFEST_ACCEPT);
+        const res = await this.get(path, pull(repo), opts, MANIFEST_ACCEPT);
         if (res.status === 404) return null;
-        if (res.status !== 200) this.fail(res, path);
+        if (res.status !== 200) this.fail(res);
         const text = res.bodyAsText ?? '';
         const actual = `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
         const claimed = res.headers.get('docker-content-digest');
         if ((ref.startsWith('sha256:') && ref !== actual) || (claimed && claimed !== actual)) {
-            throw dataPlaneError(502, `manifest bytes do not match digest ${ref.startsWith('sha256:') ? ref : claimed}`, this.loginServer, path);
+            throw answerError(502, `manifest bytes do not match digest ${ref.startsWith('sha256:') ? ref : claimed}`, res);
         }
         let body: Record<string, unknown>;
         try {
             body = JSON.parse(text) as Record<string, unknown>;
         } catch {
-            throw dataPlaneError(502, 'manifest is not JSON', this.loginServer, path);
+            throw answerError(502, 'manifest is not JSON', res);
         }
         const mediaType = String(body.mediaType ?? res.headers.get('content-type') ?? '').split(';')[0]!.trim();
         return { digest: actual, mediaType, body };
@@ -117,12 +121,12 @@ export class AcrClient {
      * GET /v2/{repo}/blobs/{digest} for a small JSON blob (an image config). ACR answers with a redirect to
      * storage; it is followed without the registry token.
      */
-    async blobJson(repo: string, digest: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+    async blobJson(repo: string, digest: string, opts: CallOptions): Promise<Record<string, unknown>> {
         const path = `/v2/${repo}/blobs/${digest}`;
-        let res = await this.get(path, pull(repo), signal);
+        let res = await this.get(path, pull(repo), opts);
         const location = res.headers.get('location');
         if ([301, 302, 303, 307, 308].includes(res.status) && location) {
-            res = await this.transport.send({ url: new URL(location, `https://${this.loginServer}`).toString(), method: 'GET', signal, ungated: true });
+            res = await this.transport.send({ url: new URL(location, `https://${this.loginServer}`).toString(), method: 'GET', abortSignal: opts.abortSignal, ungated: true });
         }
         return this.json<Record<string, unknown>>(res, path);
     }
@@ -131,37 +135,40 @@ export class AcrClient {
      * Referrers of `digest` with `artifactType`: the OCI 1.1 referrers API, or on 404 the tag-schema fallback
      * (an index tagged `sha256-<hex>`). Filtered here too, since a registry may ignore the filter.
      */
-    async referrers(repo: string, digest: string, artifactType: string, signal: AbortSignal): Promise<Descriptor[]> {
+    async referrers(repo: string, digest: string, artifactType: string, opts: CallOptions): Promise<Descriptor[]> {
         const path = `/v2/${repo}/referrers/${digest}?artifactType=${encodeURIComponent(artifactType)}`;
-        const res = await this.get(path, pull(repo), signal, OCI_INDEX);
+        const res = await this.get(path, pull(repo), opts, OCI_INDEX);
         const index =
             res.status === 404
-                ? (await this.manifest(repo, digest.replace(':', '-'), signal))?.body
+                ? (await this.manifest(repo, digest.replace(':', '-'), opts))?.body
                 : this.json<Record<string, unknown>>(res, `/v2/${repo}/referrers/${digest}`);
         return descriptors(index?.manifests).filter(m => m.artifactType === artifactType);
     }
 
     /** GET /acr/v1/{repo}/_streaming/{digest}: the last conversion of this digest, or null (404 OPERATION_UNKNOWN). */
-    async lastOperation(repo: string, digest: string, signal: AbortSignal): Promise<{ id: string; status: string } | null> {
+    async lastOperation(repo: string, digest: string, opts: CallOptions): Promise<{ id: string; status: string } | null> {
         const path = `/acr/v1/${repo}/_streaming/${digest}`;
-        const res = await this.get(path, pull(repo), signal);
+        const res = await this.get(path, pull(repo), opts);
         if (res.status === 404) {
-            const err = dataPlaneError(404, res.bodyAsText, this.loginServer, path);
+            const err = answerError(404, res.bodyAsText, res);
             if (err.code === 'OPERATION_UNKNOWN') return null;
             throw err;
         }
         const body = this.json<{ id?: string; status?: string }>(res, path);
-        return body.id ? { id: body.id, status: String(body.status ?? 'Unknown') } : null;
+        if (!body.id) return null;
+        // The id becomes part of a URL (the operation's status): checked here, where it came from.
+        if (typeof body.id !== 'string' || !OPERATION_ID.test(body.id)) throw answerError(502, 'the registry returned a malformed operation id', res);
+        return { id: body.id, status: String(body.status ?? 'Unknown') };
     }
 
     /**
      * GET /acr/v1/{repo}/_operations/{id}, or null on 404 (an operation record the registry no longer keeps).
      * The id came from the registry, so it is checked before it becomes part of a URL.
      */
-    async operation(repo: string, id: string, signal: AbortSignal): Promise<{ status?: string; progress: string | null; details: string | null } | null> {
-        if (!/^[A-Za-z0-9-]{1,100}$/.test(id)) throw dataPlaneError(502, 'the registry returned a malformed operation id', this.loginServer, `/acr/v1/${repo}/_streaming`);
+    async operation(repo: string, id: string, opts: CallOptions): Promise<{ status?: string; progress: string | null; details: string | null } | null> {
+        if (!OPERATION_ID.test(id)) throw new ToolError(`Operation id "${excerpt(id)}" is not accepted`, 'operation ids are 1-100 letters, digits or "-"', 'pass the id exactly as the registry returned it', 'INVALID_INPUT');
         const path = `/acr/v1/${repo}/_operations/${id}`;
-        const res = await this.get(path, pull(repo), signal);
+        const res = await this.get(path, pull(repo), opts);
         if (res.status === 404) return null;
         const body = this.json<{ status?: unknown; progress?: unknown; details?: unknown }>(res, path);
         return {

@@ -8,7 +8,9 @@ import type { Agent } from 'node:https';
 import type { HttpClient, Pipeline, PipelineResponse } from '@azure/core-rest-pipeline';
 import { ToolError } from '../tool-error.js';
 import { excerpt } from './names.js';
-import { reliabilityPolicy, rewritingHttpClient, type EndpointResolver, type RetrySettings } from './http-policies.js';
+import { reliabilityPolicies, rewritingHttpClient, type EndpointResolver, type RetrySettings } from './http-policies.js';
+import { loadRest, type RestModule } from './rest.js';
+import { SharedPromise } from './shared-promise.js';
 
 export interface TransportSetup {
     agent?: Agent;
@@ -24,7 +26,7 @@ export interface SendOptions {
     headers?: Record<string, string>;
     /** Form or JSON body, already encoded. */
     body?: string;
-    signal: AbortSignal;
+    abortSignal: AbortSignal;
     /** Skip the host gate: only for token-less follow-ups of a redirect (blob downloads). */
     ungated?: boolean;
 }
@@ -32,28 +34,28 @@ export interface SendOptions {
 interface Loaded {
     pipeline: Pipeline;
     http: HttpClient;
-    make: typeof import('@azure/core-rest-pipeline');
+    make: RestModule;
 }
 
 export class AcrTransport {
-    private loaded?: Promise<Loaded>;
+    private readonly loaded = new SharedPromise<Loaded>();
 
     constructor(private readonly setup: TransportSetup) {}
 
     private load(): Promise<Loaded> {
-        this.loaded ??= import('@azure/core-rest-pipeline').then(make => {
+        return this.loaded.get(async () => {
+            const make = await loadRest();
             const pipeline = make.createPipelineFromOptions({
                 ...(this.setup.agent ? { agent: this.setup.agent } : {}),
                 retryOptions: { maxRetries: 0 },
                 redirectOptions: { maxRetries: 0 },
                 userAgentOptions: { userAgentPrefix: 'acr-streaming-mcp' }
             });
-            pipeline.addPolicy(reliabilityPolicy(this.setup.retry));
+            for (const policy of reliabilityPolicies(make, this.setup.retry)) pipeline.addPolicy(policy);
             const base = make.createDefaultHttpClient();
             const http = this.setup.resolveEndpoint ? rewritingHttpClient(base, this.setup.resolveEndpoint) : base;
             return { pipeline, http, make };
         });
-        return this.loaded;
     }
 
     assertAllowed(url: URL): void {
@@ -77,7 +79,7 @@ export class AcrTransport {
             method: opts.method,
             headers: make.createHttpHeaders(opts.headers ?? {}),
             ...(opts.body !== undefined ? { body: opts.body } : {}),
-            abortSignal: opts.signal
+            abortSignal: opts.abortSignal
         });
         return pipeline.sendRequest(http, request);
     }

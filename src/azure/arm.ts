@@ -7,10 +7,14 @@ import type { Agent } from 'node:https';
 import type { TokenCredential } from '@azure/core-auth';
 import type { ContainerRegistryManagementClient, Registry } from '@azure/arm-containerregistry';
 import type { AgentPool, ContainerServiceClient, ManagedCluster } from '@azure/arm-containerservice';
-import type { createPipelineRequest, HttpClient, Pipeline } from '@azure/core-rest-pipeline';
+import type { HttpClient, Pipeline, PipelinePolicy } from '@azure/core-rest-pipeline';
+import { ToolError } from '../tool-error.js';
 import type { CloudProfile } from './cloud.js';
-import { reliabilityPolicy, type RetrySettings } from './http-policies.js';
-import type { AgentPoolInfo, ClusterInfo, RegistryInfo, RoleAssignmentInfo } from './types.js';
+import { answerError } from './errors.js';
+import { reliabilityPolicies, type RetrySettings } from './http-policies.js';
+import { loadRest, type RestModule } from './rest.js';
+import { SharedPromise } from './shared-promise.js';
+import type { AgentPoolInfo, CallOptions, ClusterInfo, RegistryInfo, RoleAssignmentInfo } from './types.js';
 
 export interface ArmSetup {
     cloud: CloudProfile;
@@ -74,9 +78,9 @@ export function toAgentPoolInfo(p: AgentPool): AgentPoolInfo {
 }
 
 export class ArmAccess {
-    private acrClient?: Promise<ContainerRegistryManagementClient>;
-    private aksClient?: Promise<ContainerServiceClient>;
-    private raw?: Promise<{ pipeline: Pipeline; http: HttpClient; createPipelineRequest: typeof createPipelineRequest }>;
+    private readonly acrClient = new SharedPromise<ContainerRegistryManagementClient>();
+    private readonly aksClient = new SharedPromise<ContainerServiceClient>();
+    private readonly raw = new SharedPromise<{ pipeline: Pipeline; http: HttpClient; rest: RestModule }>();
 
     constructor(private readonly setup: ArmSetup) {}
 
@@ -90,85 +94,94 @@ export class ArmAccess {
         };
     }
 
+    private withReliability(pipeline: Pipeline, rest: RestModule): void {
+        for (const policy of reliabilityPolicies(rest, this.setup.retry) as PipelinePolicy[]) pipeline.addPolicy(policy);
+    }
+
     private registries(): Promise<ContainerRegistryManagementClient> {
-        this.acrClient ??= import('@azure/arm-containerregistry').then(({ ContainerRegistryManagementClient }) => {
+        return this.acrClient.get(async () => {
+            const [{ ContainerRegistryManagementClient }, rest] = await Promise.all([import('@azure/arm-containerregistry'), loadRest()]);
             const client = new ContainerRegistryManagementClient(this.setup.credential, this.setup.subscriptionId, this.clientOptions());
-            client.pipeline.addPolicy(reliabilityPolicy(this.setup.retry));
+            this.withReliability(client.pipeline, rest);
             return client;
         });
-        return this.acrClient;
     }
 
     private clusters(): Promise<ContainerServiceClient> {
-        this.aksClient ??= import('@azure/arm-containerservice').then(({ ContainerServiceClient }) => {
+        return this.aksClient.get(async () => {
+            const [{ ContainerServiceClient }, rest] = await Promise.all([import('@azure/arm-containerservice'), loadRest()]);
             const client = new ContainerServiceClient(this.setup.credential, this.setup.subscriptionId, this.clientOptions());
-            client.pipeline.addPolicy(reliabilityPolicy(this.setup.retry));
+            this.withReliability(client.pipeline, rest);
             return client;
         });
-        return this.aksClient;
     }
 
-    /** The registry client's pipeline (auth, our reliability policy) and one HTTP client, for raw ARM GETs. */
+    /** The registry client's pipeline (auth, our reliability policies) and one HTTP client, for raw ARM GETs. */
     private rawGet() {
-        this.raw ??= Promise.all([this.registries(), import('@azure/core-rest-pipeline')]).then(([client, rest]) => ({
-            pipeline: client.pipeline,
-            http: rest.createDefaultHttpClient(),
-            createPipelineRequest: rest.createPipelineRequest
-        }));
-        return this.raw;
+        return this.raw.get(async () => {
+            const [client, rest] = await Promise.all([this.registries(), loadRest()]);
+            return { pipeline: client.pipeline, http: rest.createDefaultHttpClient(), rest };
+        });
     }
 
-    async listRegistries(signal: AbortSignal, resourceGroup?: string): Promise<RegistryInfo[]> {
+    async listRegistries(opts: CallOptions & { resourceGroup?: string }): Promise<RegistryInfo[]> {
         const client = await this.registries();
-        const pages = resourceGroup ? client.registries.listByResourceGroup(resourceGroup, { abortSignal: signal }) : client.registries.list({ abortSignal: signal });
-        return collect(pages, toRegistryInfo);
+        const o = { abortSignal: opts.abortSignal };
+        return collect(opts.resourceGroup ? client.registries.listByResourceGroup(opts.resourceGroup, o) : client.registries.list(o), toRegistryInfo);
     }
 
-    async getRegistry(resourceGroup: string, name: string, signal: AbortSignal): Promise<RegistryInfo> {
-        return toRegistryInfo(await (await this.registries()).registries.get(resourceGroup, name, { abortSignal: signal }));
+    async getRegistry(resourceGroup: string, name: string, opts: CallOptions): Promise<RegistryInfo> {
+        return toRegistryInfo(await (await this.registries()).registries.get(resourceGroup, name, { abortSignal: opts.abortSignal }));
     }
 
-    async replicationLocations(reg: RegistryInfo, signal: AbortSignal): Promise<string[]> {
-        return collect((await this.registries()).replications.list(reg.resourceGroup, reg.name, { abortSignal: signal }), r => r.location);
+    async replicationLocations(reg: RegistryInfo, opts: CallOptions): Promise<string[]> {
+        return collect((await this.registries()).replications.list(reg.resourceGroup, reg.name, { abortSignal: opts.abortSignal }), r => r.location);
     }
 
-    async listClusters(signal: AbortSignal, resourceGroup?: string): Promise<ClusterInfo[]> {
+    async listClusters(opts: CallOptions & { resourceGroup?: string }): Promise<ClusterInfo[]> {
         const client = await this.clusters();
-        const pages = resourceGroup ? client.managedClusters.listByResourceGroup(resourceGroup, { abortSignal: signal }) : client.managedClusters.list({ abortSignal: signal });
-        return collect(pages, toClusterInfo);
+        const o = { abortSignal: opts.abortSignal };
+        return collect(opts.resourceGroup ? client.managedClusters.listByResourceGroup(opts.resourceGroup, o) : client.managedClusters.list(o), toClusterInfo);
     }
 
-    async getCluster(resourceGroup: string, name: string, signal: AbortSignal): Promise<ClusterInfo> {
-        return toClusterInfo(await (await this.clusters()).managedClusters.get(resourceGroup, name, { abortSignal: signal }));
+    async getCluster(resourceGroup: string, name: string, opts: CallOptions): Promise<ClusterInfo> {
+        return toClusterInfo(await (await this.clusters()).managedClusters.get(resourceGroup, name, { abortSignal: opts.abortSignal }));
     }
 
-    async listAgentPools(cluster: ClusterInfo, signal: AbortSignal): Promise<AgentPoolInfo[]> {
-        return collect((await this.clusters()).agentPools.list(cluster.resourceGroup, cluster.name, { abortSignal: signal }), toAgentPoolInfo);
+    async listAgentPools(cluster: ClusterInfo, opts: CallOptions): Promise<AgentPoolInfo[]> {
+        return collect((await this.clusters()).agentPools.list(cluster.resourceGroup, cluster.name, { abortSignal: opts.abortSignal }), toAgentPoolInfo);
     }
 
     /** The user kubeconfig (YAML) of a cluster, from listClusterUserCredential. */
-    async userKubeconfig(cluster: ClusterInfo, signal: AbortSignal): Promise<string> {
-        const res = await (await this.clusters()).managedClusters.listClusterUserCredentials(cluster.resourceGroup, cluster.name, { abortSignal: signal });
+    async userKubeconfig(cluster: ClusterInfo, opts: CallOptions): Promise<string> {
+        const res = await (await this.clusters()).managedClusters.listClusterUserCredentials(cluster.resourceGroup, cluster.name, { abortSignal: opts.abortSignal });
         const value = res.kubeconfigs?.[0]?.value;
-        if (!value) throw new Error(`ARM returned no kubeconfig for ${cluster.name}`);
+        if (!value) {
+            throw new ToolError(
+                `Resource Manager returned no kubeconfig for cluster ${cluster.name}`,
+                'listClusterUserCredential answered without a kubeconfig',
+                `check that you hold "Azure Kubernetes Service Cluster User Role" on the cluster: \`az aks get-credentials -g ${cluster.resourceGroup} -n ${cluster.name}\` shows the same`,
+                'NO_KUBECONFIG'
+            );
+        }
         return Buffer.from(value).toString('utf8');
     }
 
     /** Role assignments that apply to `principalId` at, above or below `scope` (raw ARM GET). */
-    async roleAssignments(scope: string, principalId: string, signal: AbortSignal): Promise<RoleAssignmentInfo[]> {
-        const { pipeline, http, createPipelineRequest } = await this.rawGet();
+    async roleAssignments(scope: string, principalId: string, opts: CallOptions): Promise<RoleAssignmentInfo[]> {
+        const { pipeline, http, rest } = await this.rawGet();
         const out: RoleAssignmentInfo[] = [];
         const filter = encodeURIComponent(`principalId eq '${principalId.replace(/'/g, "''")}'`);
         let url: string | undefined =
             `${this.setup.armEndpoint}${scope}/providers/Microsoft.Authorization/roleAssignments?api-version=${ROLE_ASSIGNMENTS_API_VERSION}&$filter=${filter}`;
         for (let page = 0; url && page < 20; page++) {
-            const res = await pipeline.sendRequest(http, createPipelineRequest({ url, method: 'GET', abortSignal: signal }));
-            if (res.status !== 200) throw armRestError(res.status, res.bodyAsText, res.headers);
+            const res = await pipeline.sendRequest(http, rest.createPipelineRequest({ url, method: 'GET', abortSignal: opts.abortSignal }));
+            if (res.status !== 200) throw answerError(res.status, res.bodyAsText, res);
             let body: { value?: { properties?: Partial<RoleAssignmentInfo> & { condition?: string | null } }[]; nextLink?: string };
             try {
                 body = JSON.parse(res.bodyAsText ?? '{}') as typeof body;
             } catch {
-                throw armRestError(502, '{"error":{"message":"unreadable JSON from the role-assignment list"}}', res.headers);
+                throw answerError(502, '{"error":{"message":"unreadable JSON from the role-assignment list"}}', res);
             }
             for (const v of body.value ?? []) {
                 const p = v.properties ?? {};
@@ -181,20 +194,6 @@ export class ArmAccess {
         }
         return out;
     }
-}
-
-/** The same shape the SDK throws (statusCode, code), so one error translation serves both. */
-function armRestError(status: number, body: string | null | undefined, headers: { get(name: string): string | undefined }): Error {
-    let code: string | undefined;
-    let message = `HTTP ${status}`;
-    try {
-        const parsed = JSON.parse(body ?? '') as { error?: { code?: string; message?: string } };
-        code = parsed.error?.code;
-        message = parsed.error?.message ?? message;
-    } catch {
-        /* not JSON */
-    }
-    return Object.assign(new Error(message), { name: 'RestError', statusCode: status, code, response: { headers } });
 }
 
 /** Drains an ARM pager (it follows nextLink) into mapped items. */

@@ -18,7 +18,8 @@ import { kubeAccessFromKubeconfig, type KubeAccess } from './kube.js';
 import { findCluster, RegistryLookup } from './lookup.js';
 import { isAcrLoginServer, parseImageRef, type ImageRef } from './names.js';
 import { resolveSubscription } from './subscription.js';
-import type { AgentPoolInfo, ClusterInfo, ImageInspection, RegistryInfo, RepositoryPage, RoleAssignmentInfo } from './types.js';
+import { SharedPromises } from './shared-promise.js';
+import type { AgentPoolInfo, CallOptions, ClusterInfo, ImageInspection, RegistryInfo, RepositoryPage, RoleAssignmentInfo } from './types.js';
 
 export type { ImageRef } from './names.js';
 export type * from './types.js';
@@ -95,7 +96,7 @@ export function pullGrant(
     for (const a of assignments) {
         const scope = a.scope.toLowerCase().replace(/\/+$/, '');
         const covers = regScope === scope || regScope.startsWith(scope + '/') || scope.startsWith('/providers/microsoft.management/managementgroups/');
-        const role = PULL_ROLES[mode][a.roleDefinitionId.split('/').pop()!.toLowerCase()];
+        const role = PULL_ROLES[mode][(a.roleDefinitionId.split('/').pop() ?? '').toLowerCase()];
         if (!covers || !role || a.principalId.toLowerCase() !== principalId.toLowerCase()) continue;
         if (!a.condition) return { granted: true, role };
         conditional ??= `${role} (limited by an ABAC condition: may not cover every repository)`;
@@ -110,24 +111,27 @@ export interface AzureAccess {
     readonly subscriptionSource: string;
     /** Strict parse of an image reference for this cloud (ToolError with an example on bad input). */
     parseImage(text: string): ImageRef;
-    listRegistries(opts: { resourceGroup?: string; signal: AbortSignal }): Promise<RegistryInfo[]>;
-    findRegistry(name: string, opts: { resourceGroup?: string; signal: AbortSignal }): Promise<RegistryInfo>;
-    replicationLocations(reg: RegistryInfo, signal: AbortSignal): Promise<string[]>;
-    listRepositories(reg: RegistryInfo, opts: { n: number; last?: string; signal: AbortSignal }): Promise<RepositoryPage>;
+    listRegistries(opts: CallOptions & { resourceGroup?: string }): Promise<RegistryInfo[]>;
+    findRegistry(name: string, opts: CallOptions & { resourceGroup?: string }): Promise<RegistryInfo>;
+    replicationLocations(reg: RegistryInfo, opts: CallOptions): Promise<string[]>;
+    listRepositories(reg: RegistryInfo, opts: CallOptions & { n: number; last?: string }): Promise<RepositoryPage>;
     /**
      * Fetches the pull tokens for repositories about to be read, in as few token requests as the caps allow
      * (one per page of a listing), so the reads that follow find them cached.
      */
-    authorizeRepositories(reg: RegistryInfo, repositories: readonly string[], signal: AbortSignal): Promise<void>;
-    getRepositoryStreaming(reg: RegistryInfo, repository: string, signal: AbortSignal): Promise<{ convertPushedImages: boolean }>;
+    authorizeRepositories(reg: RegistryInfo, repositories: readonly string[], opts: CallOptions): Promise<void>;
+    getRepositoryStreaming(reg: RegistryInfo, repository: string, opts: CallOptions): Promise<{ convertPushedImages: boolean }>;
     /** `operations: false` skips the last-conversion lookup (for registries that cannot stream). */
-    inspectImage(reg: RegistryInfo, ref: ImageRef, signal: AbortSignal, opts?: InspectOptions): Promise<ImageInspection>;
-    findCluster(name: string, opts: { resourceGroup?: string; signal: AbortSignal }): Promise<ClusterInfo>;
-    listAgentPools(cluster: ClusterInfo, signal: AbortSignal): Promise<AgentPoolInfo[]>;
+    inspectImage(reg: RegistryInfo, ref: ImageRef, opts: CallOptions & InspectOptions): Promise<ImageInspection>;
+    findCluster(name: string, opts: CallOptions & { resourceGroup?: string }): Promise<ClusterInfo>;
+    listAgentPools(cluster: ClusterInfo, opts: CallOptions): Promise<AgentPoolInfo[]>;
     /** Whether `principalId` holds a pull-granting role at (or above) the registry's scope. */
-    acrPull(principalId: string, reg: RegistryInfo, signal: AbortSignal): Promise<{ granted: boolean; role: string | null }>;
-    kube(cluster: ClusterInfo, signal: AbortSignal): Promise<KubeAccess>;
+    acrPull(principalId: string, reg: RegistryInfo, opts: CallOptions): Promise<{ granted: boolean; role: string | null }>;
+    kube(cluster: ClusterInfo, opts: CallOptions): Promise<KubeAccess>;
 }
+
+/** How long a cluster's Kubernetes access (its user kubeconfig from ARM) is reused. */
+const KUBE_ACCESS_TTL_MS = 10 * 60_000;
 
 export async function createAzureAccess(opts: AzureAccessOptions = {}): Promise<AzureAccess> {
     const cloud = cloudProfile(opts.cloud);
@@ -150,8 +154,9 @@ export async function createAzureAccess(opts: AzureAccessOptions = {}): Promise<
         isAllowedHost: host => isAcrLoginServer(host, cloud) && registries.reported.has(host)
     });
     const clients = new Map<string, AcrClient>();
-    const kubes = new Map<string, { at: number; value: Promise<KubeAccess> }>();
-    const ctx = (action: string) => ({ action, tenant });
+    const kubes = new SharedPromises<string, KubeAccess>({ ttlMs: KUBE_ACCESS_TTL_MS, now });
+    /** The one error boundary: every call below goes through it (errors.ts). */
+    const boundary = <T>(action: string, fn: () => Promise<T>) => describeFailure({ action, tenant, armOrigin: armEndpoint }, fn);
 
     const clientFor = (reg: RegistryInfo): AcrClient => {
         transport.assertAllowed(new URL(`https://${reg.loginServer}/`));
@@ -173,30 +178,25 @@ export async function createAzureAccess(opts: AzureAccessOptions = {}): Promise<
         subscriptionId: sub.id,
         subscriptionSource: sub.source,
         parseImage: text => parseImageRef(text, cloud),
-        listRegistries: ({ resourceGroup, signal }) =>
-            describeFailure(ctx('Listing container registries'), () => (resourceGroup ? registries.inResourceGroup(resourceGroup, signal) : registries.all(signal))),
-        findRegistry: (name, { resourceGroup, signal }) => describeFailure(ctx(`Looking up registry ${name}`), () => registries.find(name, resourceGroup, signal)),
-        replicationLocations: (reg, signal) => describeFailure(ctx(`Listing replications of ${reg.name}`), () => arm.replicationLocations(reg, signal)),
-        listRepositories: (reg, { n, last, signal }) => describeFailure(ctx(`Listing repositories of ${reg.loginServer}`), () => clientFor(reg).listRepositories(n, last, signal)),
-        authorizeRepositories: (reg, repositories, signal) =>
-            describeFailure(ctx(`Getting access to the repositories of ${reg.loginServer}`), () => clientFor(reg).authorizeRepositories(repositories, signal)),
-        getRepositoryStreaming: (reg, repository, signal) =>
-            describeFailure(ctx(`Reading the streaming setting of ${reg.loginServer}/${repository}`), () => clientFor(reg).repositoryStreaming(repository, signal)),
-        inspectImage: (reg, ref, signal, o) => describeFailure(ctx(`Inspecting ${ref.text}`), () => inspectImage(clientFor(reg), ref, signal, o)),
-        findCluster: (name, { resourceGroup, signal }) => describeFailure(ctx(`Looking up AKS cluster ${name}`), () => findCluster(arm, name, resourceGroup, sub.id, signal)),
-        listAgentPools: (cluster, signal) => describeFailure(ctx(`Listing node pools of ${cluster.name}`), () => arm.listAgentPools(cluster, signal)),
-        acrPull: (principalId, reg, signal) =>
-            describeFailure(ctx(`Reading role assignments on ${reg.name}`), async () =>
-                pullGrant(await arm.roleAssignments(reg.id, principalId, signal), reg.id, principalId, reg.abacRepositoryPermissions ? 'abac' : 'legacy')
+        listRegistries: o =>
+            boundary('Listing container registries', () => (o.resourceGroup ? registries.inResourceGroup(o.resourceGroup, o) : registries.all(o))),
+        findRegistry: (name, o) => boundary(`Looking up registry ${name}`, () => registries.find(name, o)),
+        replicationLocations: (reg, o) => boundary(`Listing replications of ${reg.name}`, () => arm.replicationLocations(reg, o)),
+        listRepositories: (reg, o) => boundary(`Listing repositories of ${reg.loginServer}`, () => clientFor(reg).listRepositories(o)),
+        authorizeRepositories: (reg, repositories, o) =>
+            boundary(`Getting access to the repositories of ${reg.loginServer}`, () => clientFor(reg).authorizeRepositories(repositories, o)),
+        getRepositoryStreaming: (reg, repository, o) =>
+            boundary(`Reading the streaming setting of ${reg.loginServer}/${repository}`, () => clientFor(reg).repositoryStreaming(repository, o)),
+        inspectImage: (reg, ref, o) => boundary(`Inspecting ${ref.text}`, () => inspectImage(clientFor(reg), ref, o)),
+        findCluster: (name, o) => boundary(`Looking up AKS cluster ${name}`, () => findCluster(arm, sub.id, name, o)),
+        listAgentPools: (cluster, o) => boundary(`Listing node pools of ${cluster.name}`, () => arm.listAgentPools(cluster, o)),
+        acrPull: (principalId, reg, o) =>
+            boundary(`Reading role assignments on ${reg.name}`, async () =>
+                pullGrant(await arm.roleAssignments(reg.id, principalId, o), reg.id, principalId, reg.abacRepositoryPermissions ? 'abac' : 'legacy')
             ),
-        kube: (cluster, signal) =>
-            describeFailure(ctx(`Connecting to the Kubernetes API of ${cluster.name}`), async () => {
-                const hit = kubes.get(cluster.id);
-                if (hit && now() - hit.at < 10 * 60_000) return hit.value;
-                const value = arm.userKubeconfig(cluster, signal).then(yaml => kubeAccessFromKubeconfig(yaml, credential, retry.timeoutMs, signal));
-                kubes.set(cluster.id, { at: now(), value });
-                value.catch(() => kubes.delete(cluster.id));
-                return value;
-            })
+        kube: (cluster, o) =>
+            boundary(`Connecting to the Kubernetes API of ${cluster.name}`, () =>
+                kubes.get(cluster.id, async () => kubeAccessFromKubeconfig(await arm.userKubeconfig(cluster, o), { credential, timeoutMs: retry.timeoutMs, abortSignal: o.abortSignal }))
+            )
     };
 }

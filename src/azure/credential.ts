@@ -9,6 +9,7 @@ import { redact } from '../log.js';
 import { ToolError } from '../tool-error.js';
 import type { CloudProfile } from './cloud.js';
 import { isAbortError } from './errors.js';
+import { SharedPromise } from './shared-promise.js';
 
 export interface CredentialSetup {
     cloud: CloudProfile;
@@ -25,7 +26,7 @@ export function describeChain(env: NodeJS.ProcessEnv = process.env): string {
 
 /** A TokenCredential that builds the real one on first use and reports failures as ToolErrors. */
 export function lazyCredential(setup: CredentialSetup): TokenCredential {
-    let inner: Promise<TokenCredential> | undefined;
+    const inner = new SharedPromise<TokenCredential>();
     const make = async (): Promise<TokenCredential> => {
         if (setup.credential) return setup.credential;
         const { DefaultAzureCredential } = await import('@azure/identity');
@@ -36,13 +37,9 @@ export function lazyCredential(setup: CredentialSetup): TokenCredential {
     };
     return {
         async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-            inner ??= make().catch(e => {
-                inner = undefined;
-                throw e;
-            });
             try {
-                const token = await (await inner).getToken(scopes, options);
-                if (!token) throw new Error('the credential returned no token');
+                const token = await (await inner.get(make)).getToken(scopes, options);
+                if (!token) throw credentialFailure('the credential returned no token', setup);
                 return token;
             } catch (e) {
                 if (isAbortError(e) || e instanceof ToolError) throw e;

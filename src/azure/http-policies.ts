@@ -1,14 +1,20 @@
 /**
  * Our own pipeline policies, shared by the ARM clients and the ACR data-plane pipeline:
- * - reliability: a per-attempt timeout that also covers reading the body, bounded retries with
- *   exponential backoff for 408/5xx and broken connections, and Retry-After honoured for 429/503 but
- *   only up to a cap (the SDK's own throttling strategy waits as long as the server asks, unbounded);
+ * - reliability: core-rest-pipeline's retryPolicy with two small strategies, and a per-attempt timeout
+ *   inside it that also covers reading the body. Retry-After is honoured for 429/503 but only up to a cap
+ *   (the SDK's throttling strategy waits as long as the server asks, unbounded); 408/5xx and broken
+ *   connections get exponential backoff with jitter, for idempotent requests only. The SDK's own
+ *   exponential and throttling strategies are not exported by @azure/core-rest-pipeline 1.24 (only under
+ *   @typespec/ts-http-runtime's internal path), and neither caps Retry-After nor skips non-idempotent
+ *   POSTs, so the two strategies below take their place inside the SDK's retryPolicy.
  * - endpoint rewriting for the sandbox: requests are built for the real host and only the final
  *   transport target changes, so every security check sees the real host.
- * Types come from @azure/core-rest-pipeline as type-only imports: nothing is loaded at start-up.
+ * Types come from @azure/core-rest-pipeline as type-only imports; the module itself is passed in by the
+ * callers, which load it on first use: nothing is loaded at start-up.
  */
-import type { HttpClient, PipelinePolicy, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
-import { AzureTimeoutError, isAbortError, TRANSPORT_CODES } from './errors.js';
+import type { HttpClient, PipelinePolicy, PipelineRequest, PipelineResponse, RetryInformation, RetryModifiers, RetryStrategy } from '@azure/core-rest-pipeline';
+import { ATTEMPT_TIMEOUT, TRANSPORT_CODES } from './errors.js';
+import type { RestModule } from './rest.js';
 
 export interface RetrySettings {
     /** Per attempt, including reading the body. */
@@ -24,34 +30,11 @@ export interface RetrySettings {
 export const DEFAULT_RETRY: RetrySettings = { timeoutMs: 30_000, maxRetries: 3, retryDelayMs: 800, maxRetryDelayMs: 8_000, maxRetryAfterMs: 20_000 };
 
 /** POSTs that only read or mint tokens are safe to repeat; other POSTs retry only on throttling. */
-function isIdempotent(req: PipelineRequest): boolean {
+function isIdempotent(req: PipelineRequest | undefined): boolean {
+    if (!req) return false;
     if (['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'].includes(req.method)) return true;
     const path = new URL(req.url).pathname;
     return /\/oauth2\/(exchange|token)$/.test(path) || /\/listClusterUserCredential$/i.test(path);
-}
-
-/** The subset of AbortSignal the pipeline hands us (core-rest-pipeline's AbortSignalLike). */
-type SignalLike = Pick<AbortSignal, 'aborted' | 'addEventListener' | 'removeEventListener'> & { reason?: unknown };
-
-export function sleep(ms: number, signal?: SignalLike): Promise<void> {
-    return new Promise((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason ?? abortError());
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(abortError());
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-    });
-}
-
-function abortError(): Error {
-    const e = new Error('The operation was aborted.');
-    e.name = 'AbortError';
-    return e;
 }
 
 /** Milliseconds from Retry-After / retry-after-ms, for 429 and 503 only. */
@@ -67,67 +50,84 @@ export function retryAfterMs(res: PipelineResponse | undefined): number | undefi
     return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
-function backoff(attempt: number, s: RetrySettings): number {
-    const exp = Math.min(s.maxRetryDelayMs, s.retryDelayMs * 2 ** attempt);
-    return exp / 2 + Math.random() * (exp / 2);
+/** Exponential backoff with jitter within the upper half, as the SDK's exponential strategy computes it. */
+function backoff(retryCount: number, s: RetrySettings): RetryModifiers {
+    const exp = Math.min(s.maxRetryDelayMs, s.retryDelayMs * 2 ** retryCount);
+    return { retryAfterInMs: exp / 2 + Math.random() * (exp / 2) };
 }
 
-export function reliabilityPolicy(s: RetrySettings): PipelinePolicy {
+/**
+ * A 429/503 with Retry-After: wait as asked, up to the cap. Above the cap the answer is final (the
+ * strategies after this one skip answers with Retry-After), and becomes a "throttled" error with the wait.
+ */
+function cappedThrottlingStrategy(s: RetrySettings): RetryStrategy {
     return {
-        name: 'acrStreamingMcpReliability',
+        name: 'acrStreamingMcpCappedThrottling',
+        retry({ response }: RetryInformation): RetryModifiers {
+            const after = retryAfterMs(response);
+            if (after === undefined) return { skipStrategy: true };
+            return after <= s.maxRetryAfterMs ? { retryAfterInMs: after } : {};
+        }
+    };
+}
+
+/** 408, 429 without Retry-After, 5xx (not 501/505), a timed-out attempt or a broken connection: back off and retry, if idempotent. */
+function transientStrategy(s: RetrySettings): RetryStrategy {
+    return {
+        name: 'acrStreamingMcpTransient',
+        retry({ retryCount, response, responseError }: RetryInformation): RetryModifiers {
+            if (retryAfterMs(response) !== undefined) return { skipStrategy: true };
+            if (responseError && !response) {
+                const code = responseError.code;
+                const broken = code === ATTEMPT_TIMEOUT || (code !== undefined && TRANSPORT_CODES.has(code));
+                return broken && isIdempotent(responseError.request) ? backoff(retryCount, s) : { skipStrategy: true };
+            }
+            const status = response?.status ?? 0;
+            const retriable = status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+            return retriable && isIdempotent(response?.request) ? backoff(retryCount, s) : { skipStrategy: true };
+        }
+    };
+}
+
+/**
+ * Bounds each attempt (the retry policy sits outside it): an attempt with no complete answer in time is
+ * aborted and fails as a RestError with code ATTEMPT_TIMEOUT, which says how many attempts were made.
+ */
+function attemptTimeoutPolicy(rest: RestModule, s: RetrySettings): PipelinePolicy {
+    const attempts = new WeakMap<PipelineRequest, number>();
+    return {
+        name: 'acrStreamingMcpAttemptTimeout',
         async sendRequest(request, next) {
+            const attempt = (attempts.get(request) ?? 0) + 1;
+            attempts.set(request, attempt);
             const outer = request.abortSignal;
-            const host = new URL(request.url).host;
-            for (let attempt = 0; ; attempt++) {
-                const ac = new AbortController();
-                let timedOut = false;
-                const timer = setTimeout(() => {
-                    timedOut = true;
-                    ac.abort();
-                }, s.timeoutMs);
-                const onAbort = () => ac.abort();
-                outer?.addEventListener('abort', onAbort, { once: true });
-                request.abortSignal = ac.signal;
-                let response: PipelineResponse | undefined;
-                let error: unknown;
-                try {
-                    response = await next(request);
-                } catch (e) {
-                    error = e;
-                } finally {
-                    clearTimeout(timer);
-                    outer?.removeEventListener('abort', onAbort);
-                    request.abortSignal = outer;
-                }
-                if (outer?.aborted) throw error ?? abortError();
-                if (timedOut) error = new AzureTimeoutError(host, s.timeoutMs, attempt + 1);
-                const canRetry = attempt < s.maxRetries;
-                if (error) {
-                    const code = (error as { code?: string }).code;
-                    const transport = error instanceof AzureTimeoutError || (code !== undefined && TRANSPORT_CODES.has(code) && !(error as { response?: unknown }).response);
-                    if (!transport || isAbortError(error) || !canRetry || !isIdempotent(request)) {
-                        if (error instanceof AzureTimeoutError) throw new AzureTimeoutError(host, s.timeoutMs, attempt + 1);
-                        throw error;
-                    }
-                    await sleep(backoff(attempt, s), outer);
-                    continue;
-                }
-                const res = response!;
-                const after = retryAfterMs(res);
-                if (after !== undefined) {
-                    if (!canRetry || after > s.maxRetryAfterMs) return res;
-                    await sleep(after, outer);
-                    continue;
-                }
-                const retriable = res.status === 408 || res.status === 429 || (res.status >= 500 && res.status !== 501 && res.status !== 505);
-                if (retriable && canRetry && isIdempotent(request)) {
-                    await sleep(backoff(attempt, s), outer);
-                    continue;
-                }
-                return res;
+            const ac = new AbortController();
+            let timedOut = false;
+            const timer = setTimeout(() => {
+                timedOut = true;
+                ac.abort();
+            }, s.timeoutMs);
+            const onAbort = () => ac.abort();
+            outer?.addEventListener('abort', onAbort, { once: true });
+            request.abortSignal = ac.signal;
+            try {
+                return await next(request);
+            } catch (e) {
+                if (!timedOut || outer?.aborted) throw e;
+                const host = new URL(request.url).host;
+                throw new rest.RestError(`no answer from ${host} within ${s.timeoutMs} ms (${attempt} attempt${attempt === 1 ? '' : 's'})`, { code: ATTEMPT_TIMEOUT, request });
+            } finally {
+                clearTimeout(timer);
+                outer?.removeEventListener('abort', onAbort);
+                request.abortSignal = outer;
             }
         }
     };
+}
+
+/** The reliability policies, outermost first: add them to a pipeline in this order. */
+export function reliabilityPolicies(rest: RestModule, s: RetrySettings): PipelinePolicy[] {
+    return [rest.retryPolicy([cappedThrottlingStrategy(s), transientStrategy(s)], { maxRetries: s.maxRetries }), attemptTimeoutPolicy(rest, s)];
 }
 
 /** Maps a login server (host) to the origin that really serves it, or undefined for "no rewrite". */

@@ -8,7 +8,7 @@ import { manifestKind, STREAMING_ARTIFACT_TYPE } from '../streaming/media-types.
 import { descriptors, type AcrClient, type Descriptor, type FetchedManifest } from './acr-client.js';
 import { mapLimit } from './concurrency.js';
 import { DIGEST, type ImageRef } from './names.js';
-import type { ImageInspection, ManifestInfo, Platform, StreamingOperation } from './types.js';
+import type { CallOptions, ImageInspection, ManifestInfo, Platform, StreamingOperation } from './types.js';
 
 /** Children of an index fetched at once; indexes rarely exceed a dozen platforms. */
 export const INDEX_CONCURRENCY = 4;
@@ -42,7 +42,7 @@ function isRunnableEntry(d: Descriptor): boolean {
     return d.platform?.os !== 'unknown' && d.platform?.architecture !== 'unknown';
 }
 
-async function singlePlatform(client: AcrClient, repo: string, m: FetchedManifest, signal: AbortSignal): Promise<Platform> {
+async function singlePlatform(client: AcrClient, repo: string, m: FetchedManifest, opts: CallOptions): Promise<Platform> {
     const config = m.body.config as Descriptor | undefined;
     let os = 'unknown';
     let architecture = 'unknown';
@@ -50,7 +50,7 @@ async function singlePlatform(client: AcrClient, repo: string, m: FetchedManifes
     // Only a JSON config (an image config) says os/architecture; anything else is not worth a download.
     const jsonConfig = config?.mediaType === undefined || /\+json$|\/json$/.test(config.mediaType);
     if (typeof config?.digest === 'string' && DIGEST.test(config.digest) && jsonConfig) {
-        const c = await client.blobJson(repo, config.digest, signal);
+        const c = await client.blobJson(repo, config.digest, opts);
         os = typeof c.os === 'string' ? c.os : os;
         architecture = typeof c.architecture === 'string' ? c.architecture : architecture;
         variant = typeof c.variant === 'string' ? c.variant : null;
@@ -58,13 +58,13 @@ async function singlePlatform(client: AcrClient, repo: string, m: FetchedManifes
     return { os, architecture, variant, ...sumLayers(m.body), digest: m.digest };
 }
 
-export async function describeManifest(client: AcrClient, repo: string, top: FetchedManifest, signal: AbortSignal): Promise<ManifestInfo> {
+export async function describeManifest(client: AcrClient, repo: string, top: FetchedManifest, opts: CallOptions): Promise<ManifestInfo> {
     const kind = manifestKind(top.mediaType);
     let platforms: Platform[] = [];
     if (kind === 'index') {
         const entries = descriptors(top.body.manifests).filter(isRunnableEntry).slice(0, MAX_INDEX_ENTRIES);
         platforms = await mapLimit(entries, INDEX_CONCURRENCY, async d => {
-            const child = await client.manifest(repo, d.digest, signal);
+            const child = await client.manifest(repo, d.digest, opts);
             const size = child ? sumLayers(child.body) : { sizeBytes: 0, layers: 0 };
             return {
                 os: d.platform?.os ?? 'unknown',
@@ -76,7 +76,7 @@ export async function describeManifest(client: AcrClient, repo: string, top: Fet
         });
     } else if (Array.isArray(top.body.layers)) {
         // Unsupported media types that still look like an image manifest are described the same way.
-        platforms = [await singlePlatform(client, repo, top, signal)];
+        platforms = [await singlePlatform(client, repo, top, opts)];
     }
     return {
         digest: top.digest,
@@ -89,10 +89,10 @@ export async function describeManifest(client: AcrClient, repo: string, top: Fet
 }
 
 /** The last conversion of `digest`; when its operation record is gone, what `_streaming/{digest}` said about it. */
-async function lastOperation(client: AcrClient, repo: string, digest: string, signal: AbortSignal): Promise<StreamingOperation | null> {
-    const last = await client.lastOperation(repo, digest, signal);
+async function lastOperation(client: AcrClient, repo: string, digest: string, opts: CallOptions): Promise<StreamingOperation | null> {
+    const last = await client.lastOperation(repo, digest, opts);
     if (!last) return null;
-    const op = await client.operation(repo, last.id, signal);
+    const op = await client.operation(repo, last.id, opts);
     return { id: last.id, status: op?.status ?? last.status, progress: op?.progress ?? null, details: op?.details ?? null };
 }
 
@@ -101,8 +101,9 @@ export interface InspectOptions {
     operations?: boolean;
 }
 
-export async function inspectImage(client: AcrClient, ref: ImageRef, signal: AbortSignal, opts: InspectOptions = {}): Promise<ImageInspection> {
-    const top = await client.manifest(ref.repository, ref.digest ?? ref.tag!, signal);
+export async function inspectImage(client: AcrClient, ref: ImageRef, opts: CallOptions & InspectOptions): Promise<ImageInspection> {
+    const call = { abortSignal: opts.abortSignal };
+    const top = await client.manifest(ref.repository, ref.digest ?? ref.tag!, call);
     if (!top) {
         throw new ToolError(
             `Image ${ref.text} was not found`,
@@ -112,9 +113,9 @@ export async function inspectImage(client: AcrClient, ref: ImageRef, signal: Abo
         );
     }
     const [manifest, referrers, op] = await Promise.all([
-        describeManifest(client, ref.repository, top, signal),
-        client.referrers(ref.repository, top.digest, STREAMING_ARTIFACT_TYPE, signal),
-        opts.operations === false ? Promise.resolve(null) : lastOperation(client, ref.repository, top.digest, signal)
+        describeManifest(client, ref.repository, top, call),
+        client.referrers(ref.repository, top.digest, STREAMING_ARTIFACT_TYPE, call),
+        opts.operations === false ? Promise.resolve(null) : lastOperation(client, ref.repository, top.digest, call)
     ]);
     return {
         manifest,

@@ -6,35 +6,48 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import type { CoreV1Event, V1Node, V1Pod } from '@kubernetes/client-node';
-import { sleep } from './http-policies.js';
-import { AzureTimeoutError } from './errors.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ToolError } from '../tool-error.js';
+import { ATTEMPT_TIMEOUT, isAbortError } from './errors.js';
+import { loadRest, type RestModule } from './rest.js';
+import type { CallOptions } from './types.js';
 
 /** The well-known AKS AAD server application (Azure Kubernetes Service AAD Server). */
 export const AKS_AAD_SCOPE = '6dae42f8-4368-4678-94ff-3960e28e3630/.default';
 
 export interface KubeAccess {
-    listPods(namespace: string, signal: AbortSignal): Promise<V1Pod[]>;
-    getPod(namespace: string, name: string, signal: AbortSignal): Promise<V1Pod>;
+    listPods(namespace: string, opts: CallOptions): Promise<V1Pod[]>;
+    getPod(namespace: string, name: string, opts: CallOptions): Promise<V1Pod>;
     /** Events whose involvedObject is `name` (a pod), newest last as the API returns them. */
-    listEvents(namespace: string, involvedName: string, signal: AbortSignal): Promise<CoreV1Event[]>;
-    listNodes(signal: AbortSignal): Promise<V1Node[]>;
+    listEvents(namespace: string, involvedName: string, opts: CallOptions): Promise<CoreV1Event[]>;
+    listNodes(opts: CallOptions): Promise<V1Node[]>;
 }
 
-export async function kubeAccessFromKubeconfig(yaml: string, credential: TokenCredential, timeoutMs: number, signal?: AbortSignal): Promise<KubeAccess> {
-    const k8s = await import('@kubernetes/client-node');
+export interface KubeSetup extends CallOptions {
+    credential: TokenCredential;
+    /** Per call: client-node takes no AbortSignal, so each call is raced against this and the signal. */
+    timeoutMs: number;
+}
+
+function unusable(why: string): ToolError {
+    return new ToolError('The kubeconfig from Resource Manager cannot be used', why, 'check the cluster with `az aks get-credentials` and `kubectl cluster-info`', 'KUBECONFIG_UNUSABLE');
+}
+
+export async function kubeAccessFromKubeconfig(yaml: string, setup: KubeSetup): Promise<KubeAccess> {
+    const [k8s, rest] = await Promise.all([import('@kubernetes/client-node'), loadRest()]);
     const loaded = new k8s.KubeConfig();
     loaded.loadFromString(yaml);
     const cluster = loaded.getCurrentCluster();
     const user = loaded.getCurrentUser();
-    if (!cluster || !user) throw new Error('the kubeconfig from ARM has no current cluster or user');
+    if (!cluster || !user) throw unusable('it has no current cluster or user');
     // The user's token or key goes to this server: https only, so it is never sent in the clear.
-    if (!/^https:\/\//i.test(cluster.server)) throw new Error('the kubeconfig from ARM names an API server that is not https');
+    if (!/^https:\/\//i.test(cluster.server)) throw unusable('it names an API server that is not https, and credentials are never sent in the clear');
     let safeUser: { name: string; token?: string; certData?: string; keyData?: string };
     if (user.token || (user.certData && user.keyData)) {
         safeUser = { name: 'user', ...(user.token ? { token: user.token } : { certData: user.certData, keyData: user.keyData }) };
     } else {
-        const token = await credential.getToken(AKS_AAD_SCOPE, signal ? { abortSignal: signal } : undefined);
-        if (!token) throw new Error('no token for the AKS AAD server application');
+        const token = await setup.credential.getToken(AKS_AAD_SCOPE, { abortSignal: setup.abortSignal });
+        if (!token) throw unusable('no token for the AKS AAD server application');
         safeUser = { name: 'user', token: token.token };
     }
     const kc = new k8s.KubeConfig();
@@ -45,29 +58,52 @@ export async function kubeAccessFromKubeconfig(yaml: string, credential: TokenCr
         currentContext: 'ctx'
     });
     const core = kc.makeApiClient(k8s.CoreV1Api);
-    const host = new URL(cluster.server).host;
+    const server = cluster.server.replace(/\/+$/, '');
     // client-node 1.x takes no AbortSignal: race the call against the signal and a timeout instead.
-    const bounded = async <T>(signal: AbortSignal, call: () => Promise<T>): Promise<T> => {
+    const bounded = async <T>(path: string, opts: CallOptions, call: () => Promise<T>): Promise<T> => {
+        const request = rest.createPipelineRequest({ url: `${server}${path}`, method: 'GET' });
         const guard = new AbortController();
         const onAbort = () => guard.abort();
-        signal.addEventListener('abort', onAbort, { once: true });
+        opts.abortSignal.addEventListener('abort', onAbort, { once: true });
         try {
             return await Promise.race([
-                call(),
-                sleep(timeoutMs, guard.signal).then(() => {
-                    throw new AzureTimeoutError(host, timeoutMs, 1);
+                call().catch(e => {
+                    throw kubeError(rest, k8s.ApiException, e, request);
+                }),
+                delay(setup.timeoutMs, undefined, { signal: guard.signal }).then(() => {
+                    throw new rest.RestError(`no answer from ${new URL(server).host} within ${setup.timeoutMs} ms (1 attempt)`, { code: ATTEMPT_TIMEOUT, request });
                 })
             ]);
         } finally {
-            signal.removeEventListener('abort', onAbort);
+            opts.abortSignal.removeEventListener('abort', onAbort);
             guard.abort();
         }
     };
     return {
-        listPods: (namespace, signal) => bounded(signal, async () => (await core.listNamespacedPod({ namespace })).items),
-        getPod: (namespace, name, signal) => bounded(signal, () => core.readNamespacedPod({ namespace, name })),
-        listEvents: (namespace, involvedName, signal) =>
-            bounded(signal, async () => (await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${involvedName}` })).items),
-        listNodes: signal => bounded(signal, async () => (await core.listNode()).items)
+        listPods: (namespace, opts) => bounded(`/api/v1/namespaces/${namespace}/pods`, opts, async () => (await core.listNamespacedPod({ namespace })).items),
+        getPod: (namespace, name, opts) => bounded(`/api/v1/namespaces/${namespace}/pods/${name}`, opts, () => core.readNamespacedPod({ namespace, name })),
+        listEvents: (namespace, involvedName, opts) =>
+            bounded(`/api/v1/namespaces/${namespace}/events`, opts, async () => (await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${involvedName}` })).items),
+        listNodes: opts => bounded('/api/v1/nodes', opts, async () => (await core.listNode()).items)
     };
+}
+
+/**
+ * client-node's ApiException (an HTTP answer; its message quotes the whole body and headers) and its
+ * connection errors become RestErrors naming the API server, for the one error boundary (errors.ts).
+ */
+function kubeError(rest: RestModule, ApiException: abstract new (...args: never[]) => Error, e: unknown, request: ReturnType<RestModule['createPipelineRequest']>): unknown {
+    if (isAbortError(e) || e instanceof ToolError) return e;
+    if (e instanceof ApiException) {
+        const { code, body } = e as Error & { code: number; body: unknown };
+        let status: { message?: string; reason?: string } = {};
+        try {
+            status = (typeof body === 'string' ? JSON.parse(body) : body) as typeof status;
+        } catch {
+            /* not a Status object */
+        }
+        return new rest.RestError(status?.message ?? `HTTP ${code}`, { statusCode: code, ...(status?.reason ? { code: status.reason } : {}), request });
+    }
+    const code = (e as { code?: unknown })?.code;
+    return new rest.RestError(String((e as Error)?.message ?? e).split('\n')[0]!, { ...(typeof code === 'string' ? { code } : {}), request });
 }

@@ -5,13 +5,15 @@
  */
 import { ToolError } from '../tool-error.js';
 import type { ArmAccess } from './arm.js';
-import type { ClusterInfo, RegistryInfo } from './types.js';
+import { SharedPromises } from './shared-promise.js';
+import type { CallOptions, ClusterInfo, RegistryInfo } from './types.js';
 
 const list = (names: string[], max = 10) => (names.length === 0 ? 'none' : names.slice(0, max).join(', ') + (names.length > max ? ` and ${names.length - max} more` : ''));
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 export class RegistryLookup {
-    private cached?: { at: number; value: Promise<RegistryInfo[]> };
+    /** The subscription-wide list, shared while in flight and reused for ttlMs. */
+    private readonly cached: SharedPromises<'all', RegistryInfo[]>;
     /** Login servers ARM has reported in this subscription: the only registry hosts a token may go to. */
     readonly reported = new Set<string>();
 
@@ -20,30 +22,26 @@ export class RegistryLookup {
         private readonly ttlMs: number,
         private readonly now: () => number,
         private readonly subscriptionId: string
-    ) {}
+    ) {
+        this.cached = new SharedPromises({ ttlMs, now });
+    }
 
     private remember(regs: RegistryInfo[]): RegistryInfo[] {
         for (const r of regs) if (r.loginServer) this.reported.add(r.loginServer);
         return regs;
     }
 
-    async all(signal: AbortSignal): Promise<RegistryInfo[]> {
-        if (!this.cached || this.now() - this.cached.at > this.ttlMs) {
-            const value = this.arm.listRegistries(signal).then(r => this.remember(r));
-            this.cached = { at: this.now(), value };
-            value.catch(() => {
-                if (this.cached?.value === value) this.cached = undefined;
-            });
-        }
-        return this.cached.value;
+    async all(opts: CallOptions): Promise<RegistryInfo[]> {
+        return this.cached.get('all', () => this.arm.listRegistries(opts).then(r => this.remember(r)));
     }
 
-    async inResourceGroup(resourceGroup: string, signal: AbortSignal): Promise<RegistryInfo[]> {
-        return this.remember(await this.arm.listRegistries(signal, resourceGroup));
+    async inResourceGroup(resourceGroup: string, opts: CallOptions): Promise<RegistryInfo[]> {
+        return this.remember(await this.arm.listRegistries({ ...opts, resourceGroup }));
     }
 
-    async find(name: string, resourceGroup: string | undefined, signal: AbortSignal): Promise<RegistryInfo> {
-        const regs = await this.all(signal);
+    async find(name: string, opts: CallOptions & { resourceGroup?: string }): Promise<RegistryInfo> {
+        const { resourceGroup } = opts;
+        const regs = await this.all(opts);
         const found = regs.filter(r => same(r.name, name) && (!resourceGroup || same(r.resourceGroup, resourceGroup)));
         if (found.length === 1) return found[0]!;
         const where = resourceGroup ? `resource group ${resourceGroup} of subscription ${this.subscriptionId}` : `subscription ${this.subscriptionId}`;
@@ -56,8 +54,9 @@ export class RegistryLookup {
     }
 }
 
-export async function findCluster(arm: ArmAccess, name: string, resourceGroup: string | undefined, subscriptionId: string, signal: AbortSignal): Promise<ClusterInfo> {
-    const clusters = resourceGroup ? await arm.listClusters(signal, resourceGroup) : await arm.listClusters(signal);
+export async function findCluster(arm: ArmAccess, subscriptionId: string, name: string, opts: CallOptions & { resourceGroup?: string }): Promise<ClusterInfo> {
+    const { resourceGroup } = opts;
+    const clusters = await arm.listClusters(opts);
     const found = clusters.filter(c => same(c.name, name));
     if (found.length === 1) return found[0]!;
     if (found.length > 1) {

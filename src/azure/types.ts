@@ -1,4 +1,12 @@
 /** Plain facts the Azure layer returns; nothing SDK-specific leaks past src/azure/. */
+
+/**
+ * The options bag every Azure call takes last, as the Azure SDK's OperationOptions do: the caller's abort
+ * signal (a tool passes its runtime's signal, so a cancelled call stops its requests and retries).
+ */
+export interface CallOptions {
+    abortSignal: AbortSignal;
+}
 export interface RegistryInfo {
     id: string;
     name: string;

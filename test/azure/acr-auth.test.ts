@@ -48,14 +48,14 @@ describe('ACR token caching', () => {
         const now = () => clock;
         sb = await startSandbox({ now });
         const azure = await createAzureAccess(azureOptionsForSandbox(sb, { now, credential: sandboxCredential(sb.tenantId, now), retry: FAST_RETRY }));
-        const reg = await azure.findRegistry('contosoacr', { signal });
-        await azure.getRepositoryStreaming(reg, 'ml/trainer', signal);
+        const reg = await azure.findRegistry('contosoacr', { abortSignal: signal });
+        await azure.getRepositoryStreaming(reg, 'ml/trainer', { abortSignal: signal });
         clock += 76 * 60_000; // ACR access tokens live 75 minutes in the sandbox
-        await azure.getRepositoryStreaming(reg, 'ml/trainer', signal);
+        await azure.getRepositoryStreaming(reg, 'ml/trainer', { abortSignal: signal });
         expect(count(sb, '/oauth2/exchange')).toBe(1);
         expect(count(sb, '/oauth2/token')).toBe(2);
         clock += 4 * 60 * 60_000; // past the refresh token's 3 hours: a new exchange
-        await azure.getRepositoryStreaming(reg, 'ml/trainer', signal);
+        await azure.getRepositoryStreaming(reg, 'ml/trainer', { abortSignal: signal });
         expect(count(sb, '/oauth2/exchange')).toBe(2);
     });
 
@@ -65,11 +65,11 @@ describe('ACR token caching', () => {
         // Our clock stands still, so the cached token looks valid to us; the registry says it expired.
         const frozen = Date.now();
         const azure = await createAzureAccess(azureOptionsForSandbox(sb, { now: () => frozen, credential: sandboxCredential(sb.tenantId, () => serverClock), retry: FAST_RETRY }));
-        const reg = await azure.findRegistry('contosoacr', { signal });
-        expect(await azure.getRepositoryStreaming(reg, 'ml/trainer', signal)).toEqual({ convertPushedImages: true });
+        const reg = await azure.findRegistry('contosoacr', { abortSignal: signal });
+        expect(await azure.getRepositoryStreaming(reg, 'ml/trainer', { abortSignal: signal })).toEqual({ convertPushedImages: true });
         serverClock += 5 * 60 * 60_000;
         sb.requestLog.clear();
-        expect(await azure.getRepositoryStreaming(reg, 'ml/trainer', signal)).toEqual({ convertPushedImages: true });
+        expect(await azure.getRepositoryStreaming(reg, 'ml/trainer', { abortSignal: signal })).toEqual({ convertPushedImages: true });
         const seen = sb.requestLog.entries(e => e.listener === 'registry:contosoacr').map(e => `${e.method} ${e.path} ${e.status}`);
         expect(seen).toEqual([
             'GET /acr/v1/ml/trainer/_streaming 401',
@@ -95,8 +95,8 @@ describe('ACR token caching', () => {
         const credential = { getToken: async (s: string | string[], o?: object) => (scopes.push(String(s)), base.getToken(s, o)) };
         const azure = await createAzureAccess(azureOptionsForSandbox(sb, { credential, retry: FAST_RETRY }));
         sb.faults.add({ method: 'POST', path: '/oauth2/exchange', registry: 'contosoacr', status: 401, times: 1 });
-        const reg = await azure.findRegistry('contosoacr', { signal });
-        expect(await azure.getRepositoryStreaming(reg, 'web/frontend', signal)).toEqual({ convertPushedImages: true });
+        const reg = await azure.findRegistry('contosoacr', { abortSignal: signal });
+        expect(await azure.getRepositoryStreaming(reg, 'web/frontend', { abortSignal: signal })).toEqual({ convertPushedImages: true });
         expect(scopes.filter(s => !s.includes('management'))).toEqual(['https://containerregistry.azure.net/.default']);
         expect(count(sb, '/oauth2/exchange')).toBe(2);
     });
@@ -104,8 +104,8 @@ describe('ACR token caching', () => {
     it('shares one exchange between concurrent calls', async () => {
         sb = await startSandbox();
         const azure = await createAzureAccess(azureOptionsForSandbox(sb, { retry: FAST_RETRY }));
-        const reg = await azure.findRegistry('contosoacr', { signal });
-        await Promise.all(['ml/trainer', 'ml/inference', 'web/frontend', 'edge/agent'].map(r => azure.getRepositoryStreaming(reg, r, signal)));
+        const reg = await azure.findRegistry('contosoacr', { abortSignal: signal });
+        await Promise.all(['ml/trainer', 'ml/inference', 'web/frontend', 'edge/agent'].map(r => azure.getRepositoryStreaming(reg, r, { abortSignal: signal })));
         expect(count(sb, '/oauth2/exchange')).toBe(1);
         expect(count(sb, '/v2/')).toBe(1);
     });
@@ -115,15 +115,15 @@ describe('ACR token caching', () => {
         sb = await startSandbox({ now: () => serverClock });
         const frozen = Date.now(); // our clock stands still: the cached shared token looks valid to us
         const azure = await createAzureAccess(azureOptionsForSandbox(sb, { now: () => frozen, credential: sandboxCredential(sb.tenantId, () => serverClock), retry: FAST_RETRY }));
-        const reg = await azure.findRegistry('contosoacr', { signal });
-        const { repositories } = await azure.listRepositories(reg, { n: 50, signal });
-        await azure.authorizeRepositories(reg, repositories, signal);
-        const first = await Promise.all(repositories.map(r => azure.getRepositoryStreaming(reg, r, signal)));
+        const reg = await azure.findRegistry('contosoacr', { abortSignal: signal });
+        const { repositories } = await azure.listRepositories(reg, { n: 50, abortSignal: signal });
+        await azure.authorizeRepositories(reg, repositories, { abortSignal: signal });
+        const first = await Promise.all(repositories.map(r => azure.getRepositoryStreaming(reg, r, { abortSignal: signal })));
         expect(count(sb, '/oauth2/token')).toBe(2); // catalog + every repository at once
         serverClock += 5 * 60 * 60_000;
         sb.requestLog.clear();
-        await azure.authorizeRepositories(reg, repositories, signal); // cached: no request
-        const again = await Promise.all(repositories.map(r => azure.getRepositoryStreaming(reg, r, signal)));
+        await azure.authorizeRepositories(reg, repositories, { abortSignal: signal }); // cached: no request
+        const again = await Promise.all(repositories.map(r => azure.getRepositoryStreaming(reg, r, { abortSignal: signal })));
         expect(again).toEqual(first);
         const streaming = sb.requestLog.entries(e => e.path.endsWith('/_streaming'));
         expect(streaming.filter(e => e.status === 401)).toHaveLength(repositories.length);
@@ -135,11 +135,11 @@ describe('ACR token caching', () => {
     it('a caller joining a multi-scope token request whose starter cancels still gets its token', async () => {
         sb = await startSandbox({ behaviour: { latencyMs: 40 } });
         const azure = await createAzureAccess(azureOptionsForSandbox(sb, { retry: FAST_RETRY }));
-        const reg = await azure.findRegistry('contosoacr', { signal });
+        const reg = await azure.findRegistry('contosoacr', { abortSignal: signal });
         const starter = new AbortController();
-        const batch = azure.authorizeRepositories(reg, ['ml/trainer', 'ml/inference', 'web/frontend'], starter.signal);
+        const batch = azure.authorizeRepositories(reg, ['ml/trainer', 'ml/inference', 'web/frontend'], { abortSignal: starter.signal });
         await new Promise(r => setTimeout(r, 10)); // the batch is waiting on the challenge
-        const joiner = azure.getRepositoryStreaming(reg, 'ml/trainer', signal);
+        const joiner = azure.getRepositoryStreaming(reg, 'ml/trainer', { abortSignal: signal });
         starter.abort();
         await expect(batch).rejects.toThrow();
         expect(await joiner).toEqual({ convertPushedImages: true });
@@ -148,10 +148,10 @@ describe('ACR token caching', () => {
     it('single-scope mode (maxScopesPerToken 1) asks for one token per repository, as before', async () => {
         sb = await startSandbox();
         const azure = await createAzureAccess(azureOptionsForSandbox(sb, { retry: FAST_RETRY, maxScopesPerToken: 1 }));
-        const reg = await azure.findRegistry('contosoacr', { signal });
-        await azure.authorizeRepositories(reg, ['ml/trainer', 'ml/inference'], signal);
+        const reg = await azure.findRegistry('contosoacr', { abortSignal: signal });
+        await azure.authorizeRepositories(reg, ['ml/trainer', 'ml/inference'], { abortSignal: signal });
         expect(count(sb, '/oauth2/token')).toBe(0);
-        await Promise.all(['ml/trainer', 'ml/inference'].map(r => azure.getRepositoryStreaming(reg, r, signal)));
+        await Promise.all(['ml/trainer', 'ml/inference'].map(r => azure.getRepositoryStreaming(reg, r, { abortSignal: signal })));
         expect(count(sb, '/oauth2/token')).toBe(2);
     });
 });

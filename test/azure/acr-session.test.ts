@@ -53,7 +53,7 @@ const live = () => new AbortController().signal;
 
 it.each(['/oauth2/exchange', '/oauth2/token'])('a 200 from %s that is not JSON is a clear error that does not quote the body', async path => {
     overrides[path] = () => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: `refresh_token=${SECRET}` });
-    const e = await client().repositoryStreaming('app', live()).catch(err => err);
+    const e = await client().repositoryStreaming('app', { abortSignal: live() }).catch(err => err);
     const translated = toToolError(e, { action: 'Reading app' });
     expect(translated).toBeInstanceOf(ToolError);
     expect((translated as ToolError).toText()).toMatch(/answered 502[\s\S]*no (refresh|access)_token in the answer/);
@@ -71,11 +71,11 @@ it('a caller whose shared token request was started by a caller who cancelled st
     overrides['/acr/v1/other/_streaming'] = () => json({ convertPushedImages: true });
     const c = client();
     const first = new AbortController();
-    const cancelled = c.repositoryStreaming('app', first.signal);
+    const cancelled = c.repositoryStreaming('app', { abortSignal: first.signal });
     // Another repository (its own access token) joins the first caller's exchange, held open by the gate;
     // then the first caller cancels.
     await waitFor(() => exchanges === 1);
-    const second = c.repositoryStreaming('other', live());
+    const second = c.repositoryStreaming('other', { abortSignal: live() });
     first.abort();
     release();
     await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
@@ -85,12 +85,12 @@ it('a caller whose shared token request was started by a caller who cancelled st
 
 it('an index whose "manifests" is not a list has no referrers and no platforms; entries with a bad digest are never fetched', async () => {
     overrides[`/v2/app/referrers/${DIGEST}`] = () => json({ schemaVersion: 2, manifests: { digest: 'not-a-list' } });
-    expect(await client().referrers('app', DIGEST, STREAMING_ARTIFACT_TYPE, live())).toEqual([]);
+    expect(await client().referrers('app', DIGEST, STREAMING_ARTIFACT_TYPE, { abortSignal: live() })).toEqual([]);
     const index = (manifests: unknown) => ({ digest: DIGEST, mediaType: 'application/vnd.oci.image.index.v1+json', body: { schemaVersion: 2, manifests } });
-    expect((await describeManifest(client(), 'app', index({ digest: 'x' }), live())).platforms).toEqual([]);
+    expect((await describeManifest(client(), 'app', index({ digest: 'x' }), { abortSignal: live() })).platforms).toEqual([]);
     const before = registry.requests.length;
     const hostile = [null, 'x', { digest: '../../../v2/_catalog', platform: { os: 'linux', architecture: 'amd64' } }];
-    expect((await describeManifest(client(), 'app', index(hostile), live())).platforms).toEqual([]);
+    expect((await describeManifest(client(), 'app', index(hostile), { abortSignal: live() })).platforms).toEqual([]);
     expect(registry.requests.slice(before)).toEqual([]);
 });
 
@@ -99,12 +99,12 @@ it('an operation record the registry no longer keeps: the last conversion is sti
     overrides['/v2/app/manifests/v1'] = () => ({ status: 200, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, body: manifest });
     overrides[`/v2/app/blobs/sha256:${'c'.repeat(64)}`] = () => json({ os: 'linux', architecture: 'amd64' });
     const c = client();
-    const digest = (await c.manifest('app', 'v1', live()))!.digest;
+    const digest = (await c.manifest('app', 'v1', { abortSignal: live() }))!.digest;
     // _streaming/{digest} names an operation; _operations/{id} answers 404 (the default answer).
     overrides[`/acr/v1/app/_streaming/${digest}`] = () => json({ id: OP_ID, status: 'Failed' });
     overrides[`/v2/app/referrers/${digest}`] = () => json({ schemaVersion: 2, manifests: [] });
     const refs = registry.requests.length;
-    const inspection = await inspectImage(c, parseImageRef(`${HOST}/app:v1`, CLOUDS.AzureCloud), live());
+    const inspection = await inspectImage(c, parseImageRef(`${HOST}/app:v1`, CLOUDS.AzureCloud), { abortSignal: live() });
     expect(registry.requests.slice(refs)).toContain(`GET /acr/v1/app/_operations/${OP_ID}`);
     expect(inspection.lastOperation).toEqual({ id: OP_ID, status: 'Failed', progress: null, details: null });
     // Layer sizes: junk entries count as layers of size 0.

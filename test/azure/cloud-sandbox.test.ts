@@ -18,11 +18,11 @@ it('asks Entra for the China ARM audience and refuses azurecr.io hosts in the Ch
     const azure = await createAzureAccess(
         azureOptionsForSandbox(sb, { cloud: 'AzureChinaCloud', retry: FAST_RETRY, credential: { getToken: async (s, o) => (scopes.push(String(s)), base.getToken(s, o)) } })
     );
-    const regs = await azure.listRegistries({ signal });
+    const regs = await azure.listRegistries({ abortSignal: signal });
     expect(regs.map(r => r.name)).toContain('contosoacr');
     expect(new Set(scopes)).toEqual(new Set(['https://management.chinacloudapi.cn/.default']));
     sb.requestLog.clear();
-    await expect(azure.getRepositoryStreaming(regs.find(r => r.name === 'contosoacr')!, 'ml/trainer', signal)).rejects.toThrow(/Refused to contact/);
+    await expect(azure.getRepositoryStreaming(regs.find(r => r.name === 'contosoacr')!, 'ml/trainer', { abortSignal: signal })).rejects.toThrow(/Refused to contact/);
     expect(sb.requestLog.entries(e => e.listener.startsWith('registry:'))).toHaveLength(0);
 });
 
@@ -30,7 +30,7 @@ it('the public cloud uses the public ARM audience for ARM and for the exchange',
     const scopes: string[] = [];
     const base = sandboxCredential(sb.tenantId);
     const azure = await createAzureAccess(azureOptionsForSandbox(sb, { retry: FAST_RETRY, credential: { getToken: async (s, o) => (scopes.push(String(s)), base.getToken(s, o)) } }));
-    const reg = await azure.findRegistry('contosoacr', { signal });
-    await azure.getRepositoryStreaming(reg, 'ml/trainer', signal);
+    const reg = await azure.findRegistry('contosoacr', { abortSignal: signal });
+    await azure.getRepositoryStreaming(reg, 'ml/trainer', { abortSignal: signal });
     expect(new Set(scopes)).toEqual(new Set(['https://management.azure.com/.default']));
 });

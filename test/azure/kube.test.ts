@@ -16,20 +16,20 @@ beforeAll(async () => {
 afterAll(async () => sb?.close());
 
 it('lists pods, reads one pod, its events and the nodes', async () => {
-    const cluster = await azure.findCluster('aks-prod', { signal });
-    const kube = await azure.kube(cluster, signal);
+    const cluster = await azure.findCluster('aks-prod', { abortSignal: signal });
+    const kube = await azure.kube(cluster, { abortSignal: signal });
     const world = sb.world.clusters.find(c => c.name === 'aks-prod')!;
-    const pods = await kube.listPods('default', signal);
+    const pods = await kube.listPods('default', { abortSignal: signal });
     expect(pods.map(p => p.metadata?.name).sort()).toEqual(world.pods.filter(p => p.namespace === 'default').map(p => p.name).sort());
     const first = world.pods[0]!;
-    const pod = await kube.getPod(first.namespace, first.name, signal);
+    const pod = await kube.getPod(first.namespace, first.name, { abortSignal: signal });
     expect(pod.spec?.containers?.[0]?.image).toBe(first.image);
-    const events = await kube.listEvents(first.namespace, first.name, signal);
+    const events = await kube.listEvents(first.namespace, first.name, { abortSignal: signal });
     expect(events.every(e => e.involvedObject?.name === first.name)).toBe(true);
-    const nodes = await kube.listNodes(signal);
+    const nodes = await kube.listNodes({ abortSignal: signal });
     expect(nodes.length).toBe(world.agentPools.reduce((n, p) => n + p.count, 0));
     // The kubeconfig is fetched once and reused.
-    await azure.kube(cluster, signal);
+    await azure.kube(cluster, { abortSignal: signal });
     expect(sb.requestLog.entries(e => e.path.endsWith('/listClusterUserCredential'))).toHaveLength(1);
 });
 
@@ -43,6 +43,6 @@ it('refuses a kubeconfig whose API server is not https: the token would travel i
         'contexts: [{ name: x, context: { cluster: c, user: u } }]',
         'current-context: x'
     ].join('\n');
-    await expect(kubeAccessFromKubeconfig(yaml, credential, 5_000)).rejects.toThrow(/not https/);
+    await expect(kubeAccessFromKubeconfig(yaml, { credential, timeoutMs: 5_000, abortSignal: new AbortController().signal })).rejects.toThrow(/not https/);
     expect(asked).toBe(0);
 });

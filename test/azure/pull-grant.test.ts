@@ -66,7 +66,7 @@ describe('role-assignment list that is not JSON', () => {
         const arm = await startCanary(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: 'access_token=opaque-secret-value-0123456789' }));
         try {
             const access = new ArmAccess({ cloud: CLOUDS.AzureCloud, armEndpoint: arm.origin, subscriptionId: SUB.split('/')[2]!, credential: sandboxCredential('t'), agent: new Agent({ ca: arm.caPem }), retry: FAST_RETRY });
-            const e = await access.roleAssignments(REG, KUBELET, new AbortController().signal).catch(err => err);
+            const e = await access.roleAssignments(REG, KUBELET, { abortSignal: new AbortController().signal }).catch(err => err);
             const text = (toToolError(e, { action: 'Reading role assignments' }) as ToolError).toText();
             expect(text).toMatch(/answered 502[\s\S]*unreadable JSON/);
             expect(text).not.toContain('opaque-secret');

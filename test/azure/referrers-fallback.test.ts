@@ -48,7 +48,7 @@ beforeAll(async () => {
 afterAll(async () => registry?.close());
 
 it('falls back to the sha256-<hex> tag and filters by artifactType', async () => {
-    const found = await client.referrers('app', SUBJECT, STREAMING_ARTIFACT_TYPE, new AbortController().signal);
+    const found = await client.referrers('app', SUBJECT, STREAMING_ARTIFACT_TYPE, { abortSignal: new AbortController().signal });
     expect(found.map(d => d.digest)).toEqual([REFERRER]);
     expect(registry.requests.filter(r => r.includes('/v2/app/'))).toEqual([
         `GET /v2/app/referrers/${SUBJECT}?artifactType=${encodeURIComponent(STREAMING_ARTIFACT_TYPE)}`,
@@ -58,5 +58,5 @@ it('falls back to the sha256-<hex> tag and filters by artifactType', async () =>
 
 it('no fallback index means no referrers', async () => {
     const other = `sha256:${'4'.repeat(64)}`;
-    expect(await client.referrers('app', other, STREAMING_ARTIFACT_TYPE, new AbortController().signal)).toEqual([]);
+    expect(await client.referrers('app', other, STREAMING_ARTIFACT_TYPE, { abortSignal: new AbortController().signal })).toEqual([]);
 });

@@ -90,7 +90,7 @@ describe('tokens only go to ARM and to login servers ARM reported', () => {
                 { cloud: CLOUDS.AzureCloud, credential: { getToken: async (s, o) => (tokensIssued++, credential.getToken(s, o)) }, transport, skewMs: 0, now: Date.now },
                 false
             );
-            await expect(session.accessToken('repository:a:pull', new AbortController().signal)).rejects.toThrow(/Refused the token endpoint/);
+            await expect(session.accessToken('repository:a:pull', { abortSignal: new AbortController().signal })).rejects.toThrow(/Refused the token endpoint/);
             expect(rogue.requests).toEqual(['GET /v2/']);
             expect(tokensIssued).toBe(0);
             expect(canary.connections).toBe(0);

@@ -42,7 +42,7 @@ export const getRepositoryStreamingTool = defineTool({
         const repository = args.repository === undefined ? undefined : assertRepositoryName(args.repository);
         const after = decodeCursor(args.cursor, s => REPOSITORY_NAME.test(s));
         const azure = await rt.azure();
-        const reg = await azure.findRegistry(name, { resourceGroup, signal: rt.signal });
+        const reg = await azure.findRegistry(name, { resourceGroup, abortSignal: rt.signal });
         const support = registrySupport(reg);
         if (!support.supported) {
             throw new ToolError(
@@ -53,18 +53,18 @@ export const getRepositoryStreamingTool = defineTool({
             );
         }
         if (repository) {
-            const { convertPushedImages } = await azure.getRepositoryStreaming(reg, repository, rt.signal);
+            const { convertPushedImages } = await azure.getRepositoryStreaming(reg, repository, { abortSignal: rt.signal });
             return {
                 data: { registry: reg.name, repository, convertPushedImages },
                 summary: `${reg.loginServer}/${repository}: auto-conversion is ${convertPushedImages ? 'on (new pushes are converted)' : 'off'}.`
             };
         }
-        const page = await azure.listRepositories(reg, { n: args.limit, last: after, signal: rt.signal });
+        const page = await azure.listRepositories(reg, { n: args.limit, last: after, abortSignal: rt.signal });
         // One token request for the whole page; each read below then finds its token cached.
-        await azure.authorizeRepositories(reg, page.repositories, rt.signal);
+        await azure.authorizeRepositories(reg, page.repositories, { abortSignal: rt.signal });
         const repositories = await mapLimit(page.repositories, REPOSITORY_CONCURRENCY, async repo => ({
             repository: repo,
-            ...(await azure.getRepositoryStreaming(reg, repo, rt.signal))
+            ...(await azure.getRepositoryStreaming(reg, repo, { abortSignal: rt.signal }))
         }));
         const nextCursor = page.last ? encodeCursor(page.last) : null;
         const on = repositories.filter(r => r.convertPushedImages).map(r => r.repository);

@@ -44,12 +44,12 @@ export const inspectImageTool = defineTool({
         // Parsed before anything else: hostile references never reach the Azure layer.
         const ref = parseImageRef(args.image, rt.cloud);
         const azure = await rt.azure();
-        const reg = await azure.findRegistry(ref.registry, { signal: rt.signal });
+        const reg = await azure.findRegistry(ref.registry, { abortSignal: rt.signal });
         if (reg.loginServer !== ref.loginServer) {
             throw new ToolError(`Registry ${reg.name} is served at ${reg.loginServer}`, `Resource Manager reports a different login server than ${ref.loginServer}`, `use ${reg.loginServer}/${ref.repository}…`, 'HOST_NOT_ALLOWED');
         }
         const regVerdict = registrySupport(reg);
-        const inspection = await azure.inspectImage(reg, ref, rt.signal, { operations: regVerdict.supported });
+        const inspection = await azure.inspectImage(reg, ref, { abortSignal: rt.signal, operations: regVerdict.supported });
         const m = inspection.manifest;
         const imgVerdict = imageEligibility({ mediaType: m.mediaType, platforms: m.platforms, isStreamingArtifact: m.isStreamingArtifact });
         const eligible = regVerdict.supported && imgVerdict.convertible;

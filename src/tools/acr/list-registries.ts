@@ -43,8 +43,8 @@ export const listRegistriesTool = defineTool({
         const after = decodeCursor(args.cursor, s => /^[a-zA-Z0-9]{5,50}$/.test(s));
         const azure = await rt.azure();
         const all: RegistryInfo[] = registry
-            ? [await azure.findRegistry(registry, { resourceGroup, signal: rt.signal })]
-            : await azure.listRegistries({ resourceGroup, signal: rt.signal });
+            ? [await azure.findRegistry(registry, { resourceGroup, abortSignal: rt.signal })]
+            : await azure.listRegistries({ resourceGroup, abortSignal: rt.signal });
         const sorted = [...all].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
         const start = after ? sorted.findIndex(r => r.name.toLowerCase() > after.toLowerCase()) : 0;
         const page = start < 0 ? [] : sorted.slice(start, start + args.limit);
@@ -58,7 +58,7 @@ export const listRegistriesTool = defineTool({
                 location: reg.location,
                 sku: reg.sku,
                 customerManagedKey: reg.customerManagedKey,
-                replications: await azure.replicationLocations(reg, rt.signal),
+                replications: await azure.replicationLocations(reg, { abortSignal: rt.signal }),
                 streamingSupported: support.supported,
                 reasons: support.reasons
             };

@@ -51,13 +51,13 @@ export const getStreamingStatusTool = defineTool({
         const resourceGroup = assertResourceGroup(args.resourceGroup);
         const registryName = args.registry === undefined ? undefined : assertRegistryName(args.registry);
         const azure = await rt.azure();
-        const cluster = await azure.findCluster(args.cluster, { resourceGroup, signal: rt.signal });
+        const cluster = await azure.findCluster(args.cluster, { resourceGroup, abortSignal: rt.signal });
         const [pools, pull] = await Promise.all([
-            azure.listAgentPools(cluster, rt.signal),
+            azure.listAgentPools(cluster, { abortSignal: rt.signal }),
             (async () => {
                 if (!registryName) return null;
-                const reg = await azure.findRegistry(registryName, { signal: rt.signal });
-                const grant = cluster.kubeletObjectId ? await azure.acrPull(cluster.kubeletObjectId, reg, rt.signal) : { granted: false, role: null };
+                const reg = await azure.findRegistry(registryName, { abortSignal: rt.signal });
+                const grant = cluster.kubeletObjectId ? await azure.acrPull(cluster.kubeletObjectId, reg, { abortSignal: rt.signal }) : { granted: false, role: null };
                 return { acrPull: { registry: reg.name, ...grant }, abac: reg.abacRepositoryPermissions };
             })()
         ]);
