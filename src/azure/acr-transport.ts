@@ -72,7 +72,7 @@ export class AcrTransport {
     async send(opts: SendOptions): Promise<PipelineResponse> {
         const url = new URL(opts.url);
         if (!opts.ungated) this.assertAllowed(url);
-        else if (url.protocol !== 'https:') throw new ToolError('Refused a non-HTTPS redirect', `the registry redirected to ${excerpt(url.origin)}`, 'report this registry configuration');
+        else if (url.protocol !== 'https:') throw new ToolError('Refused a non-HTTPS redirect', `the registry redirected to ${excerpt(url.origin)}`, 'report this registry configuration', 'HOST_NOT_ALLOWED');
         const { pipeline, http, make } = await this.load();
         const request = make.createPipelineRequest({
             url: opts.url,

@@ -196,7 +196,21 @@ export async function createAzureAccess(opts: AzureAccessOptions = {}): Promise<
             ),
         kube: (cluster, o) =>
             boundary(`Connecting to the Kubernetes API of ${cluster.name}`, () =>
-                kubes.get(cluster.id, async () => kubeAccessFromKubeconfig(await arm.userKubeconfig(cluster, o), { credential, timeoutMs: retry.timeoutMs, abortSignal: o.abortSignal }))
+                kubes.get(cluster.id, async () => {
+                    const kube = await kubeAccessFromKubeconfig(await arm.userKubeconfig(cluster, o), { credential, timeoutMs: retry.timeoutMs, abortSignal: o.abortSignal });
+                    return behindBoundary(kube, cluster.name);
+                })
             )
     };
+
+    /** The Kubernetes reads go through the same boundary as every other call. */
+    function behindBoundary(kube: KubeAccess, clusterName: string): KubeAccess {
+        const on = `on cluster ${clusterName}`;
+        return {
+            listPods: (namespace, o) => boundary(`Listing pods in namespace ${namespace} ${on}`, () => kube.listPods(namespace, o)),
+            getPod: (namespace, name, o) => boundary(`Reading pod ${namespace}/${name} ${on}`, () => kube.getPod(namespace, name, o)),
+            listEvents: (namespace, involvedName, o) => boundary(`Listing the events of ${namespace}/${involvedName} ${on}`, () => kube.listEvents(namespace, involvedName, o)),
+            listNodes: o => boundary(`Listing nodes ${on}`, () => kube.listNodes(o))
+        };
+    }
 }

@@ -44,7 +44,7 @@ export function resolveSubscription(flag: string | undefined, env: NodeJS.Proces
     const fromEnv = env.AZURE_SUBSCRIPTION_ID?.trim();
     if (fromEnv) {
         if (!GUID.test(fromEnv)) {
-            throw new ToolError('AZURE_SUBSCRIPTION_ID is not a subscription id', `it must be a GUID, got "${excerpt(fromEnv)}"`, 'set it to the id shown by `az account show --query id -o tsv`');
+            throw new ToolError('AZURE_SUBSCRIPTION_ID is not a subscription id', `it must be a GUID, got "${excerpt(fromEnv)}"`, 'set it to the id shown by `az account show --query id -o tsv`', 'NO_SUBSCRIPTION');
         }
         return { id: fromEnv, source: 'AZURE_SUBSCRIPTION_ID' };
     }

@@ -6,9 +6,11 @@
 import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
 import { redact, type Logger } from '../log.js';
 import { annotationsFor, type ToolDefinition, type ToolDeps, type ToolOutput, type ToolRuntime } from './define-tool.js';
-import { isToolError } from '../tool-error.js';
+import { isToolError, ToolError } from '../tool-error.js';
 
 export const SANDBOX_META_KEY = 'acr-streaming-mcp/sandbox';
+/** `_meta` key of an error result: `{ code, what, why, fix }` (docs/tools.md). */
+export const ERROR_META_KEY = 'acr-streaming-mcp/error';
 
 /** What registering tools needs: the tools' own dependencies, the process log, and whether this is the sandbox. */
 export interface ToolHost extends ToolDeps {
@@ -40,18 +42,19 @@ async function runTool(def: ToolDefinition, args: unknown, ctx: ServerContext, a
         app.log.debug(`${def.name} ok in ${Date.now() - started} ms`);
         return toResult(out, app);
     } catch (e) {
-        if (ctx.mcpReq.signal.aborted) return errorResult(`${def.name} was cancelled; nothing further was done.`, app);
-        if (isToolError(e)) {
-            app.log.info(`${def.name} refused: ${e.what}`);
-            return errorResult(e.toText(), app);
-        }
-        const message = e instanceof Error ? e.message : String(e);
-        app.log.error(`${def.name} failed unexpectedly: ${message}`);
-        return errorResult(
-            `${def.name} failed unexpectedly: ${message}.\nFix: retry; if it keeps failing, run the server with --log-level debug and report the stderr output.`,
-            app
-        );
+        const err = asToolError(e, def.name, ctx.mcpReq.signal.aborted);
+        if (err.code === 'INTERNAL') app.log.error(`${def.name} failed unexpectedly: ${err.why}`);
+        else app.log.info(`${def.name} refused: ${err.what}`);
+        return errorResult(err, app);
     }
+}
+
+/** Every failure becomes a ToolError: a cancellation, a ToolError as thrown, or anything else as INTERNAL. */
+function asToolError(e: unknown, tool: string, cancelled: boolean): ToolError {
+    if (cancelled) return new ToolError(`${tool} was cancelled`, 'the client cancelled the call', 'nothing further was done; call again if needed', 'CANCELLED');
+    if (isToolError(e)) return e;
+    const message = e instanceof Error ? e.message : String(e);
+    return new ToolError(`${tool} failed unexpectedly`, message, 'retry; if it keeps failing, run the server with --log-level debug and report the stderr output', 'INTERNAL');
 }
 
 function runtimeFor(ctx: ServerContext, app: ToolHost): ToolRuntime {
@@ -89,6 +92,16 @@ function toResult(out: ToolOutput<unknown>, app: ToolHost): CallToolResult {
     };
 }
 
-function errorResult(text: string, app: ToolHost): CallToolResult {
-    return { content: [{ type: 'text', text: sandboxPrefix(app) + redact(text) }], isError: true };
+/**
+ * An `isError` result: the text says what, why, fix and the code; `_meta[ERROR_META_KEY]` carries the same as
+ * data a client can branch on. Not `structuredContent`: a v1 SDK client validates it against the tool's
+ * output schema even on errors (and rejects the result), so error data travels in `_meta`.
+ */
+function errorResult(err: ToolError, app: ToolHost): CallToolResult {
+    const error = { code: err.code, what: redact(err.what), why: redact(err.why), fix: redact(err.fix) };
+    return {
+        content: [{ type: 'text', text: sandboxPrefix(app) + redact(err.toText()) }],
+        isError: true,
+        _meta: { [ERROR_META_KEY]: error, ...(app.sandbox ? { [SANDBOX_META_KEY]: true } : {}) }
+    };
 }

@@ -4,6 +4,7 @@ import { createAzureAccess, type AzureAccess } from '../../src/azure/azure-acces
 import { kubeAccessFromKubeconfig } from '../../src/azure/kube.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { azureOptionsForSandbox } from '../../src/wiring/sandbox-azure.js';
+import { ToolError } from '../../src/tool-error.js';
 import { FAST_RETRY } from '../helpers/sandbox-app.js';
 
 let sb: Sandbox;
@@ -45,4 +46,15 @@ it('refuses a kubeconfig whose API server is not https: the token would travel i
     ].join('\n');
     await expect(kubeAccessFromKubeconfig(yaml, { credential, timeoutMs: 5_000, abortSignal: new AbortController().signal })).rejects.toThrow(/not https/);
     expect(asked).toBe(0);
+});
+
+it('a refusal of the Kubernetes API is a ToolError naming the API server and the status, not an unexpected failure', async () => {
+    const cluster = await azure.findCluster('aks-prod', { abortSignal: signal });
+    const kube = await azure.kube(cluster, { abortSignal: signal });
+    sb.faults.add({ method: 'GET', path: '/api/v1/namespaces/*/pods', status: 403, times: 1 });
+    const e = await kube.listPods('default', { abortSignal: signal }).catch(err => err);
+    expect(e).toBeInstanceOf(ToolError);
+    expect(e).toMatchObject({ code: 'FORBIDDEN' });
+    expect((e as ToolError).toText()).toMatch(/Listing pods in namespace default on cluster aks-prod was refused: forbidden[\s\S]*Why: .* answered 403/);
+    expect((e as ToolError).toText()).not.toMatch(/unexpectedly|HTTP-Code|Headers:/);
 });
