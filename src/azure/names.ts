@@ -67,6 +67,44 @@ export function assertDigest(digest: string): string {
     return digest;
 }
 
+/** ARM resource group names: 1-90 of letters, digits, `_`, `-`, `.`, `(`, `)`, not ending in `.` (Learn: resource naming rules). */
+export const RESOURCE_GROUP_NAME = /^[-\w.()]{1,90}$/;
+/** AKS cluster names: 1-63 letters, digits, `_` or `-`, starting with a letter or digit (Learn: resource naming rules). */
+export const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/;
+/**
+ * AKS node pool names: lower-case letters and digits, starting with a letter; at most 12 characters for Linux
+ * pools (6 for Windows ones, which AKS checks when the pool is created). Learn: "Create node pools in AKS".
+ */
+export const NODE_POOL_NAME = /^[a-z][a-z0-9]{0,11}$/;
+
+/** An optional resource group: undefined passes, anything else must be a valid name. */
+export function assertResourceGroup(rg: string | undefined): string | undefined {
+    if (rg === undefined) return undefined;
+    if (!RESOURCE_GROUP_NAME.test(rg) || rg.endsWith('.')) {
+        throw new ToolError('Resource group name is not valid', 'resource group names are 1-90 letters, digits, "_", "-", ".", "(" or ")"', 'pass e.g. "rg-registry", or omit resourceGroup', 'INVALID_INPUT');
+    }
+    return rg;
+}
+
+export function assertClusterName(name: string): string {
+    if (!CLUSTER_NAME.test(name)) {
+        throw new ToolError('Cluster name is not valid', 'AKS cluster names are 1-63 letters, digits, "_" or "-", starting with a letter or digit', 'pass e.g. "aks-prod"', 'INVALID_INPUT');
+    }
+    return name;
+}
+
+export function assertNodePoolName(name: string): string {
+    if (!NODE_POOL_NAME.test(name)) {
+        refuse('Node pool name', name, 'AKS node pool names are 1-12 lower-case letters or digits, starting with a letter', 'pass e.g. "gpupool" (as `az aks nodepool list` shows it)');
+    }
+    return name;
+}
+
+export function assertTag(tag: string): string {
+    if (!TAG.test(tag)) refuse('Tag', tag, 'a tag is 1-128 letters, digits, "_", "." or "-" and cannot start with "." or "-"', 'pass e.g. "v1" (no repository, no "@sha256:")');
+    return tag;
+}
+
 /** Login server of a registry in this cloud: `<name lowercased>.<suffix>`. */
 export function loginServerFor(registry: string, cloud: CloudProfile): string {
     return `${registry.toLowerCase()}.${cloud.acrSuffix}`;
@@ -79,7 +117,12 @@ export function isAcrLoginServer(host: string, cloud: CloudProfile): boolean {
     return REGISTRY_NAME.test(host.slice(0, -suffix.length));
 }
 
-export function parseImageRef(input: string, cloud: CloudProfile): ImageRef {
+export interface ParseImageOptions {
+    /** Used when the reference names neither a tag nor a digest (the prompts assume `latest`, as docker does). */
+    defaultTag?: string;
+}
+
+export function parseImageRef(input: string, cloud: CloudProfile, opts: ParseImageOptions = {}): ImageRef {
     const fix = `use ${example(cloud)}`;
     if (input.length > MAX_REFERENCE_LENGTH) refuse('Image reference', input, `it is longer than ${MAX_REFERENCE_LENGTH} characters`, fix);
     if (/[\u0000-\u0020\u007f-\u009f]/.test(input)) refuse('Image reference', input, 'it contains spaces or control characters', fix);
@@ -110,6 +153,7 @@ export function parseImageRef(input: string, cloud: CloudProfile): ImageRef {
     if (rest.length > MAX_REPOSITORY_LENGTH || !REPOSITORY_NAME.test(rest)) {
         refuse('Image reference', input, 'the repository part must be lower-case path components (e.g. "ml/trainer"); ".." and empty components are not allowed', fix);
     }
+    if (!tag && !digest && opts.defaultTag) tag = opts.defaultTag;
     if (!tag && !digest) refuse('Image reference', input, 'it names neither a tag nor a digest', `add ":<tag>" or "@sha256:<digest>", e.g. ${example(cloud)}`);
     const registry = host.slice(0, -(cloud.acrSuffix.length + 1));
     const text = `${host}/${rest}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;

@@ -9,21 +9,20 @@ export const ENABLE_PAGES = ['references/enable-on-acr.md', 'references/enable-o
 /** `az aks create` names the first pool nodepool1; no other pool name can be guessed without the cluster. */
 const DEFAULT_POOL_NAMES = ['nodepool1'];
 
-export function registerEnableArtifactStreaming(server: McpServer, app: PromptDeps, tools: ReadonlySet<string>): void {
+export function registerEnableArtifactStreaming(server: McpServer, { knowledge: kb, cloud }: PromptDeps, tools: ReadonlySet<string>): void {
     server.registerPrompt(
         'enable_artifact_streaming',
         {
             title: 'Enable artifact streaming',
             description: 'Check prerequisites, then turn on ACR artifact streaming for a repository (auto-conversion plus backfill of existing tags) and, optionally, on an AKS node pool; every change is planned and confirmed first.',
             argsSchema: z.object({
-                registry: z.string().min(1).describe('Registry name (without .azurecr.io)'),
+                registry: z.string().min(1).describe(`Registry name (without .${cloud.acrSuffix})`),
                 repository: z.string().min(1).describe('Repository, e.g. ml/trainer'),
                 cluster: z.string().min(1).optional().describe('AKS cluster whose node pool should stream'),
                 nodePool: completable(z.string().min(1).describe('Node pool to enable streaming on'), v => DEFAULT_POOL_NAMES.filter(n => n.startsWith(v))).optional()
             })
         },
         ({ registry, repository, cluster, nodePool }) => {
-            const kb = app.knowledge;
             const pool = nodePool ?? '<node-pool>';
             const aks = `--resource-group <resource-group> --cluster-name ${cluster ?? '<cluster>'}`;
             const steps: Step[] = [

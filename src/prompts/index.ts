@@ -8,8 +8,8 @@ import { registerEnableArtifactStreaming } from './enable-artifact-streaming.js'
 import { registerStreamingReadinessReview } from './streaming-readiness-review.js';
 import { registerTroubleshootSlowPodStart } from './troubleshoot-slow-pod-start.js';
 
-export function registerPrompts(server: McpServer, app: PromptDeps, tools: Set<string>): void {
-    registerTroubleshootSlowPodStart(server, app, tools);
-    registerEnableArtifactStreaming(server, app, tools);
-    registerStreamingReadinessReview(server, app, tools);
+export function registerPrompts(server: McpServer, deps: PromptDeps, tools: ReadonlySet<string>): void {
+    registerTroubleshootSlowPodStart(server, deps, tools);
+    registerEnableArtifactStreaming(server, deps, tools);
+    registerStreamingReadinessReview(server, deps, tools);
 }

@@ -4,6 +4,8 @@
  * skill pages embedded as `resource` content so the assistant has the sourced text in front of it.
  */
 import type { GetPromptResult } from '@modelcontextprotocol/server';
+import type { CloudProfile } from '../azure/cloud.js';
+import { parseImageRef } from '../azure/names.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 
 export type PromptMessage = GetPromptResult['messages'][number];
@@ -51,12 +53,17 @@ export interface ImageParts {
     reference: string;
 }
 
-/** Best-effort split of `<registry>.azurecr.io/<repo>:<tag>` for the manual commands; placeholders when it does not parse. */
-export function splitImage(image: string): ImageParts {
-    const m = /^([a-z0-9]+)\.(azurecr\.[a-z.]+)\/([^@:\s]+)((?::[\w][\w.-]*)|(?:@sha256:[a-f0-9]{64}))?$/i.exec(image.trim());
-    if (!m) return { registry: '<registry>', loginServer: '<registry>.azurecr.io', repository: '<repository>', reference: '<repository>:<tag>' };
-    const [, registry, suffix, repository, ref] = m;
-    return { registry: registry!, loginServer: `${registry}.${suffix}`, repository: repository!, reference: `${repository}${ref ?? ':latest'}` };
+/**
+ * `<registry>.<this cloud's suffix>/<repo>:<tag>` split for the manual commands, by the one image grammar
+ * (src/azure/names.ts; no tag means `latest`); placeholders when it does not parse.
+ */
+export function splitImage(image: string, cloud: CloudProfile): ImageParts {
+    try {
+        const ref = parseImageRef(image.trim(), cloud, { defaultTag: 'latest' });
+        return { registry: ref.registry, loginServer: ref.loginServer, repository: ref.repository, reference: ref.digest ? `${ref.repository}@${ref.digest}` : `${ref.repository}:${ref.tag}` };
+    } catch {
+        return { registry: '<registry>', loginServer: `<registry>.${cloud.acrSuffix}`, repository: '<repository>', reference: '<repository>:<tag>' };
+    }
 }
 
 /** `-g <rg>` placeholders stay visible so the user knows to fill them in. */

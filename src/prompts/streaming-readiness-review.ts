@@ -2,23 +2,23 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 import type { PromptDeps } from './prompt-deps.js';
+import { loginServerFor } from '../azure/names.js';
 import { clusterArgs, embedPages, renderSteps, searchStep, userText, type Step } from './prompt-kit.js';
 
 export const READINESS_PAGES = ['references/requirements.md', 'references/performance.md', 'references/pricing-and-storage.md'];
 
-export function registerStreamingReadinessReview(server: McpServer, app: PromptDeps, tools: ReadonlySet<string>): void {
+export function registerStreamingReadinessReview(server: McpServer, { knowledge: kb, cloud }: PromptDeps, tools: ReadonlySet<string>): void {
     server.registerPrompt(
         'streaming_readiness_review',
         {
             title: 'Artifact streaming readiness review',
             description: 'Review whether a registry (and optionally an AKS cluster) meets the requirements for ACR artifact streaming, which images would gain most, and what it would cost. Read-only.',
             argsSchema: z.object({
-                registry: z.string().min(1).describe('Registry name (without .azurecr.io)'),
+                registry: z.string().min(1).describe(`Registry name (without .${cloud.acrSuffix})`),
                 cluster: z.string().min(1).optional().describe('AKS cluster that pulls from the registry')
             })
         },
         ({ registry, cluster }) => {
-            const kb = app.knowledge;
             const steps: Step[] = [
                 {
                     tool: 'acr_list_registries',
@@ -39,7 +39,7 @@ export function registerStreamingReadinessReview(server: McpServer, app: PromptD
                     ? {
                           tool: 'aks_get_streaming_status',
                           withTool: `Call \`aks_get_streaming_status\` with cluster "${cluster}" and registry "${registry}": Kubernetes version, node pool OS/architecture/streaming, and the kubelet's AcrPull.`,
-                          manual: `Check the cluster: \`az aks show ${clusterArgs(cluster)} --query kubernetesVersion\`, \`az aks nodepool list -g <resource-group> --cluster-name ${cluster} -o table\` and \`az aks check-acr ${clusterArgs(cluster)} --acr ${registry}.azurecr.io\`.`
+                          manual: `Check the cluster: \`az aks show ${clusterArgs(cluster)} --query kubernetesVersion\`, \`az aks nodepool list -g <resource-group> --cluster-name ${cluster} -o table\` and \`az aks check-acr ${clusterArgs(cluster)} --acr ${loginServerFor(registry, cloud)}\`.`
                       }
                     : { manual: 'No cluster was given: list the cluster-side requirements (Kubernetes version, node OS, x86-64 pools, AcrPull, pull by tag, no pull secrets) as things to check.' },
                 searchStep(kb, 'a requirement, a limit, a comparison')

@@ -9,22 +9,21 @@ export const TROUBLESHOOT_PAGES = ['references/troubleshooting.md', 'references/
 /** Offline completion only: the namespaces every cluster has. Real names would need the cluster (network). */
 const COMMON_NAMESPACES = ['default', 'kube-system'];
 
-export function registerTroubleshootSlowPodStart(server: McpServer, app: PromptDeps, tools: ReadonlySet<string>): void {
+export function registerTroubleshootSlowPodStart(server: McpServer, { knowledge: kb, cloud }: PromptDeps, tools: ReadonlySet<string>): void {
     server.registerPrompt(
         'troubleshoot_slow_pod_start',
         {
             title: 'Troubleshoot a slow pod start',
             description: 'Find out why pods of an image start slowly on AKS and whether ACR artifact streaming is working for them, with fixes.',
             argsSchema: z.object({
-                image: z.string().min(1).describe('Full image reference, e.g. myreg.azurecr.io/ml/trainer:v3'),
+                image: z.string().min(1).describe(`Full image reference, e.g. myreg.${cloud.acrSuffix}/ml/trainer:v3`),
                 cluster: z.string().min(1).optional().describe('AKS cluster name, if known'),
                 namespace: completable(z.string().min(1).describe('Kubernetes namespace of the pod'), v => COMMON_NAMESPACES.filter(n => n.startsWith(v))).optional(),
                 pod: z.string().min(1).optional().describe('Name of one slow pod, if known')
             })
         },
         ({ image, cluster, namespace, pod }) => {
-            const kb = app.knowledge;
-            const img = splitImage(image);
+            const img = splitImage(image, cloud);
             const ns = namespace ?? '<namespace>';
             const podName = pod ?? '<pod>';
             const where = [cluster && `cluster ${cluster}`, namespace && `namespace ${namespace}`, pod && `pod ${pod}`].filter(Boolean).join(', ');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CLOUDS } from '../../src/azure/cloud.js';
-import { assertDigest, assertRegistryName, assertRepositoryName, isAcrLoginServer, parseImageRef } from '../../src/azure/names.js';
+import { assertClusterName, assertDigest, assertNodePoolName, assertRegistryName, assertRepositoryName, assertResourceGroup, assertTag, isAcrLoginServer, parseImageRef } from '../../src/azure/names.js';
 import { ToolError } from '../../src/tool-error.js';
 
 const pub = CLOUDS.AzureCloud;
@@ -84,5 +84,24 @@ describe('names', () => {
         expect(isAcrLoginServer('a.b.azurecr.io', pub)).toBe(false);
         expect(isAcrLoginServer('ContosoACR.azurecr.io', pub)).toBe(false);
         expect(isAcrLoginServer('contosoacr.azurecr.io:443', pub)).toBe(false);
+    });
+});
+
+describe('Azure resource names', () => {
+    it('checks resource groups, clusters, node pools and tags with one grammar each', () => {
+        expect(assertResourceGroup(undefined)).toBeUndefined();
+        expect(assertResourceGroup('rg-registry_(1).x')).toBe('rg-registry_(1).x');
+        for (const bad of ['', 'ends.', 'has space', 'a'.repeat(91), 'a/b']) expect(refusal(() => assertResourceGroup(bad)).code).toBe('INVALID_INPUT');
+        expect(assertClusterName('aks-prod_2')).toBe('aks-prod_2');
+        for (const bad of ['-aks', 'aks prod', 'a'.repeat(64), '']) expect(refusal(() => assertClusterName(bad)).code).toBe('INVALID_INPUT');
+        expect(assertNodePoolName('gpupool')).toBe('gpupool');
+        for (const bad of ['GpuPool', '1pool', 'pool-1', 'a'.repeat(13), '']) expect(refusal(() => assertNodePoolName(bad)).code).toBe('INVALID_INPUT');
+        expect(assertTag('v1.2_rc-3')).toBe('v1.2_rc-3');
+        for (const bad of ['.v1', '-v1', 'a'.repeat(129), 'v1@sha256:x']) expect(refusal(() => assertTag(bad)).code).toBe('INVALID_INPUT');
+    });
+
+    it('an image without tag or digest takes the default tag only when one is given', () => {
+        expect(parseImageRef('contosoacr.azurecr.us/ml/trainer', CLOUDS.AzureUSGovernment, { defaultTag: 'latest' })).toMatchObject({ loginServer: 'contosoacr.azurecr.us', tag: 'latest' });
+        refusal(() => parseImageRef('contosoacr.azurecr.us/ml/trainer', CLOUDS.AzureUSGovernment));
     });
 });

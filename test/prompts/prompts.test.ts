@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app-context.js';
+import { CLOUDS } from '../../src/azure/cloud.js';
 import { ENABLE_PAGES } from '../../src/prompts/enable-artifact-streaming.js';
 import { READINESS_PAGES } from '../../src/prompts/streaming-readiness-review.js';
 import { TROUBLESHOOT_PAGES } from '../../src/prompts/troubleshoot-slow-pod-start.js';
@@ -141,7 +142,7 @@ describe('prompts when the later tools exist', () => {
         const { registerPrompts } = await import('../../src/prompts/index.js');
         const future = ['streaming_search_docs', 'streaming_diagnose', 'acr_inspect_image', 'aks_get_streaming_status', 'acr_list_registries', 'acr_get_repository_streaming', 'acr_set_repository_streaming', 'acr_create_streaming_artifact', 'aks_set_nodepool_streaming', 'streaming_scan_registry'];
         const server = new McpServer({ name: 't', version: '1' });
-        registerPrompts(server, app, new Set(future));
+        registerPrompts(server, { knowledge: app.knowledge, cloud: CLOUDS.AzureCloud }, new Set(future));
         const [a, b] = InMemoryTransport.createLinkedPair();
         await server.connect(b);
         const client = new Client({ name: 't', version: '1' });
@@ -156,6 +157,42 @@ describe('prompts when the later tools exist', () => {
         } finally {
             await client.close();
             await server.close();
+        }
+    });
+});
+
+describe('prompts in the sovereign clouds', () => {
+    it.each([
+        ['AzureChinaCloud', 'azurecr.cn'],
+        ['AzureUSGovernment', 'azurecr.us']
+    ] as const)('%s: commands and argument descriptions use the %s login-server suffix', async (cloud, suffix) => {
+        const c = await connect(await testApp({ cloud, toolsets: ['knowledge'] }));
+        try {
+            const { prompts } = await c.client.listPrompts();
+            const described = prompts.flatMap(p => p.arguments ?? []).map(a => a.description ?? '').join('\n');
+            expect(described).toContain(`.${suffix}`);
+            expect(described).not.toContain('azurecr.io');
+            const image = `contosoacr.${suffix}/ml/trainer:v3`;
+            const troubleshoot = promptText((await c.client.getPrompt({ name: 'troubleshoot_slow_pod_start', arguments: { image, cluster: 'aks-prod' } })).messages as Message[]);
+            expect(troubleshoot).toContain(`--acr contosoacr.${suffix}`);
+            expect(troubleshoot).toContain('az acr manifest list-referrers --registry contosoacr --name ml/trainer:v3');
+            const review = promptText((await c.client.getPrompt({ name: 'streaming_readiness_review', arguments: { registry: 'contosoacr', cluster: 'aks-prod' } })).messages as Message[]);
+            expect(review).toContain(`--acr contosoacr.${suffix}`);
+            expect(`${troubleshoot}\n${review}`).not.toContain('azurecr.io');
+        } finally {
+            await c.close();
+        }
+    });
+
+    it('an image of another cloud gets placeholders, not a command for the wrong registry', async () => {
+        const c = await connect(await testApp({ cloud: 'AzureChinaCloud', toolsets: ['knowledge'] }));
+        try {
+            const r = await c.client.getPrompt({ name: 'troubleshoot_slow_pod_start', arguments: { image: 'contosoacr.azurecr.io/ml/trainer:v3' } });
+            const text = promptText(r.messages as Message[]);
+            expect(text).toContain('--acr <registry>.azurecr.cn');
+            expect(text).toContain('az acr manifest list-referrers --registry <registry> --name <repository>:<tag>');
+        } finally {
+            await c.close();
         }
     });
 });

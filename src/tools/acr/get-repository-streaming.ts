@@ -1,11 +1,11 @@
 /** acr_get_repository_streaming: the auto-conversion flag (convertPushedImages) of one or all repositories. */
 import * as z from 'zod/v4';
 import { mapLimit } from '../../azure/concurrency.js';
-import { assertRegistryName, assertRepositoryName, REPOSITORY_NAME } from '../../azure/names.js';
+import { assertRegistryName, assertRepositoryName, assertResourceGroup, REPOSITORY_NAME } from '../../azure/names.js';
 import { registrySupport } from '../../streaming/registry-rules.js';
 import { defineTool } from '../define-tool.js';
 import { ToolError } from '../../tool-error.js';
-import { decodeCursor, encodeCursor, MAX_ARG_LENGTH, registryArg, resourceGroupArg, assertResourceGroup } from './shared.js';
+import { cursorArg, decodeCursor, encodeCursor, MAX_ARG_LENGTH, registryArg, resourceGroupArg } from '../shared.js';
 
 /** Parallel `_streaming` reads per page: enough to hide latency, few enough not to trip throttling. */
 export const REPOSITORY_CONCURRENCY = 8;
@@ -27,7 +27,7 @@ export const getRepositoryStreamingTool = defineTool({
         resourceGroup: resourceGroupArg.optional(),
         repository: z.string().max(MAX_ARG_LENGTH).optional().describe('Repository, e.g. "ml/trainer"; omit to list all repositories'),
         limit: z.number().int().min(1).max(200).default(50).describe('Repositories per page when listing all (1-200, default 50)'),
-        cursor: z.string().max(MAX_ARG_LENGTH).optional().describe('nextCursor from a previous call, to get the next page')
+        cursor: cursorArg
     }),
     output: z.object({
         registry: z.string(),

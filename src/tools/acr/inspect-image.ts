@@ -7,7 +7,7 @@ import { registrySupport } from '../../streaming/registry-rules.js';
 import { defineTool } from '../define-tool.js';
 import { ToolError } from '../../tool-error.js';
 import { assumptionsArg, estimateSchema } from '../streaming-schemas.js';
-import { formatBytes, MAX_ARG_LENGTH, reasonSchema } from './shared.js';
+import { formatBytes, imageArg, reasonSchema } from '../shared.js';
 
 export const inspectImageTool = defineTool({
     name: 'acr_inspect_image',
@@ -21,10 +21,7 @@ export const inspectImageTool = defineTool({
     kind: 'read',
     openWorld: true,
     input: z.object({
-        image: z
-            .string()
-            .max(MAX_ARG_LENGTH)
-            .describe('Full image reference: <registry>.azurecr.io/<repository>:<tag> or <registry>.azurecr.io/<repository>@sha256:<64 hex>'),
+        image: imageArg,
         assumptions: assumptionsArg.optional()
     }),
     output: z.object({

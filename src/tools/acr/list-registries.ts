@@ -1,11 +1,11 @@
 /** acr_list_registries: the registries in the subscription and whether each can use artifact streaming. */
 import * as z from 'zod/v4';
 import { mapLimit } from '../../azure/concurrency.js';
-import { assertRegistryName } from '../../azure/names.js';
+import { assertRegistryName, assertResourceGroup, REGISTRY_NAME } from '../../azure/names.js';
 import type { RegistryInfo } from '../../azure/types.js';
 import { registrySupport } from '../../streaming/registry-rules.js';
 import { defineTool } from '../define-tool.js';
-import { assertResourceGroup, decodeCursor, encodeCursor, MAX_ARG_LENGTH, reasonSchema, registryArg, resourceGroupArg } from './shared.js';
+import { cursorArg, decodeCursor, encodeCursor, reasonSchema, registryArg, resourceGroupArg } from '../shared.js';
 
 const registryOut = z.object({
     name: z.string(),
@@ -34,13 +34,13 @@ export const listRegistriesTool = defineTool({
         registry: registryArg.optional(),
         resourceGroup: resourceGroupArg.optional(),
         limit: z.number().int().min(1).max(200).default(50).describe('Registries per page (1-200, default 50)'),
-        cursor: z.string().max(MAX_ARG_LENGTH).optional().describe('nextCursor from a previous call, to get the next page')
+        cursor: cursorArg
     }),
     output: z.object({ registries: z.array(registryOut), nextCursor: z.string().nullable() }),
     async handler(args, rt) {
         const registry = args.registry === undefined ? undefined : assertRegistryName(args.registry);
         const resourceGroup = assertResourceGroup(args.resourceGroup);
-        const after = decodeCursor(args.cursor, s => /^[a-zA-Z0-9]{5,50}$/.test(s));
+        const after = decodeCursor(args.cursor, s => REGISTRY_NAME.test(s));
         const azure = await rt.azure();
         const all: RegistryInfo[] = registry
             ? [await azure.findRegistry(registry, { resourceGroup, abortSignal: rt.signal })]

@@ -1,13 +1,10 @@
 /** aks_get_streaming_status: per node pool, is artifact streaming on and can it work; optionally AcrPull. */
 import * as z from 'zod/v4';
-import { assertRegistryName } from '../../azure/names.js';
+import { assertClusterName, assertRegistryName, assertResourceGroup } from '../../azure/names.js';
 import { toReason } from '../../streaming/findings.js';
 import { kubernetesVersionFindings, nodePoolSupport } from '../../streaming/nodepool-rules.js';
 import { defineTool } from '../define-tool.js';
-import { ToolError } from '../../tool-error.js';
-import { assertResourceGroup, MAX_ARG_LENGTH, reasonSchema, registryArg, resourceGroupArg } from '../acr/shared.js';
-
-const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/;
+import { clusterArg, reasonSchema, registryArg, resourceGroupArg } from '../shared.js';
 
 export const getStreamingStatusTool = defineTool({
     name: 'aks_get_streaming_status',
@@ -20,7 +17,7 @@ export const getStreamingStatusTool = defineTool({
     kind: 'read',
     openWorld: true,
     input: z.object({
-        cluster: z.string().max(MAX_ARG_LENGTH).describe('AKS cluster name, e.g. "aks-prod"'),
+        cluster: clusterArg,
         resourceGroup: resourceGroupArg.optional(),
         registry: registryArg.optional().describe('Registry name (e.g. "contosoacr") on which to check the kubelet identity\'s pull permission')
     }),
@@ -45,13 +42,11 @@ export const getStreamingStatusTool = defineTool({
         reasons: z.array(reasonSchema).describe('Cluster-level reasons (Kubernetes version)')
     }),
     async handler(args, rt) {
-        if (!CLUSTER_NAME.test(args.cluster)) {
-            throw new ToolError('Cluster name is not valid', 'AKS cluster names are 1-63 letters, digits, "_" or "-", starting with a letter or digit', 'pass e.g. "aks-prod"', 'INVALID_INPUT');
-        }
+        const clusterName = assertClusterName(args.cluster);
         const resourceGroup = assertResourceGroup(args.resourceGroup);
         const registryName = args.registry === undefined ? undefined : assertRegistryName(args.registry);
         const azure = await rt.azure();
-        const cluster = await azure.findCluster(args.cluster, { resourceGroup, abortSignal: rt.signal });
+        const cluster = await azure.findCluster(clusterName, { resourceGroup, abortSignal: rt.signal });
         const [pools, pull] = await Promise.all([
             azure.listAgentPools(cluster, { abortSignal: rt.signal }),
             (async () => {

@@ -1,6 +1,6 @@
-/** Schemas and small helpers shared by the acr_* and aks_* read tools. */
+/** Schemas and small helpers shared by the tools (name checks live in src/azure/names.ts). */
 import * as z from 'zod/v4';
-import { ToolError } from '../../tool-error.js';
+import { ToolError } from '../tool-error.js';
 
 /** Loose enough that hostile input reaches our parser (which answers with an example), bounded against abuse. */
 export const MAX_ARG_LENGTH = 16_384;
@@ -15,20 +15,23 @@ export const resourceGroupArg = z
     .max(MAX_ARG_LENGTH)
     .describe('Resource group; may be omitted when the name is unique in the subscription');
 
+export const clusterArg = z.string().max(MAX_ARG_LENGTH).describe('AKS cluster name, e.g. "aks-prod"');
+
+export const nodePoolArg = z.string().max(MAX_ARG_LENGTH).describe('Node pool name, e.g. "gpupool"');
+
+export const imageArg = z
+    .string()
+    .max(MAX_ARG_LENGTH)
+    .describe('Full image reference: <registry>.azurecr.io/<repository>:<tag> or <registry>.azurecr.io/<repository>@sha256:<64 hex>');
+
+/** Optional already: a cursor is never required (and the schema keeps its field order). */
+export const cursorArg = z.string().max(MAX_ARG_LENGTH).optional().describe('nextCursor from a previous call, to get the next page');
+
 export const reasonSchema = z.object({
     code: z.string().describe('Reason code, e.g. REGISTRY_NOT_PREMIUM or NODEPOOL_ARM64'),
     severity: z.enum(['blocker', 'warning', 'info']),
     message: z.string()
 });
-
-/** ARM resource group names: 1-90 of letters, digits, `_`, `-`, `.`, `(`, `)`, not ending in `.`. */
-export function assertResourceGroup(rg: string | undefined): string | undefined {
-    if (rg === undefined) return undefined;
-    if (!/^[-\w.()]{1,90}$/.test(rg) || rg.endsWith('.')) {
-        throw new ToolError('Resource group name is not valid', 'resource group names are 1-90 letters, digits, "_", "-", ".", "(" or ")"', 'pass e.g. "rg-registry", or omit resourceGroup', 'INVALID_INPUT');
-    }
-    return rg;
-}
 
 /** Opaque pagination cursors: base64url of the last item returned. */
 export function encodeCursor(last: string): string {
