@@ -17,13 +17,14 @@ import { ToolError } from '../../src/tool-error.js';
 import { sandboxCredential } from '../../src/wiring/sandbox-azure.js';
 import { FAST_RETRY } from '../helpers/sandbox-app.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { fakeJwt } from '../helpers/credentials.js';
 import { startCanary, type CannedResponse, type Canary } from './canary.js';
 
 const HOST = 'fakeacr01.azurecr.io';
 const SECRET = 'opaque-secret-value-0123456789';
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const OP_ID = '11111111-2222-3333-4444-555555555555';
-const jwt = () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 3600 })).toString('base64url')}.x`;
+const jwt = () => fakeJwt({ exp: Math.floor(Date.now() / 1000) + 3600 });
 const json = (body: unknown, status = 200): CannedResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 /** Per-test overrides of the fake registry's answers, by path. */

@@ -12,12 +12,12 @@ import { CLOUDS } from '../../src/azure/cloud.js';
 import { STREAMING_ARTIFACT_TYPE } from '../../src/streaming/media-types.js';
 import { sandboxCredential } from '../../src/wiring/sandbox-azure.js';
 import { FAST_RETRY } from '../helpers/sandbox-app.js';
+import { fakeJwt } from '../helpers/credentials.js';
 import { startCanary, type CannedResponse, type Canary } from './canary.js';
 
 const HOST = 'legacyacr01.azurecr.io';
 const SUBJECT = `sha256:${'1'.repeat(64)}`;
 const REFERRER = `sha256:${'2'.repeat(64)}`;
-const jwt = (exp: number) => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ exp })).toString('base64url')}.x`;
 
 let registry: Canary;
 let client: AcrClient;
@@ -25,8 +25,8 @@ beforeAll(async () => {
     registry = await startCanary((path): CannedResponse => {
         const exp = Math.floor(Date.now() / 1000) + 3600;
         if (path === '/v2/') return { status: 401, headers: { 'www-authenticate': `Bearer realm="https://${HOST}/oauth2/token",service="${HOST}"` } };
-        if (path === '/oauth2/exchange') return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh_token: jwt(exp) }) };
-        if (path === '/oauth2/token') return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ access_token: jwt(exp) }) };
+        if (path === '/oauth2/exchange') return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh_token: fakeJwt({ exp }) }) };
+        if (path === '/oauth2/token') return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ access_token: fakeJwt({ exp }) }) };
         if (path.startsWith('/v2/app/referrers/')) return { status: 404, body: '404 page not found' };
         if (path === `/v2/app/manifests/${SUBJECT.replace(':', '-')}`) {
             const index = {

@@ -6,7 +6,7 @@
  * against the sandbox's ACR front. TLS is verified against `ca`.
  */
 import { createHash } from 'node:crypto';
-import * as https from 'node:https';
+import { httpsRequest, type HttpResult } from './https.js';
 
 export interface OciTarget {
     /** e.g. https://127.0.0.1:5443 */
@@ -18,31 +18,7 @@ export interface OciTarget {
     authorization?: string;
 }
 
-export interface HttpResult {
-    status: number;
-    headers: Record<string, string>;
-    body: Buffer;
-}
-
 export const sha256 = (b: Buffer | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
-
-export function httpsRequest(url: string, method: string, opts: { ca?: string | Buffer; headers?: Record<string, string>; body?: Buffer } = {}): Promise<HttpResult> {
-    return new Promise((resolve, reject) => {
-        const headers = { ...(opts.headers ?? {}), ...(opts.body ? { 'content-length': String(opts.body.length) } : {}) };
-        const req = https.request(url, { method, ca: opts.ca, headers }, res => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
-                const h: Record<string, string> = {};
-                for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(', ') : v;
-                resolve({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks) });
-            });
-            res.on('error', reject);
-        });
-        req.on('error', reject);
-        req.end(opts.body);
-    });
-}
 
 /** Parses `Bearer realm="…",service="…",scope="…"`. */
 export function parseChallenge(header: string | undefined): Record<string, string> | undefined {

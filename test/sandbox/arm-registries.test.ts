@@ -8,7 +8,8 @@ import {
     createPipelineRequest
 } from '@azure/core-rest-pipeline';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { acrClient, collect, staticCredential } from './sandbox-clients.js';
+import { staticCredential } from '../helpers/credentials.js';
+import { acrClient, collect } from './sandbox-clients.js';
 
 let sb: Sandbox;
 beforeAll(async () => {
@@ -22,7 +23,7 @@ afterAll(async () => {
 async function armGet(path: string, withBearer = true) {
     const agent = new Agent({ ca: sb.caPem });
     const pipeline = createPipelineFromOptions({ agent, retryOptions: { maxRetries: 0 } });
-    if (withBearer) pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: staticCredential, scopes: 'https://management.azure.com/.default' }));
+    if (withBearer) pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: staticCredential(), scopes: 'https://management.azure.com/.default' }));
     const res = await pipeline.sendRequest(
         createDefaultHttpClient(),
         createPipelineRequest({ url: `${sb.armEndpoint}${path}`, method: 'GET', headers: createHttpHeaders({ accept: 'application/json' }) })

@@ -1,6 +1,6 @@
-import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { httpsRequest } from '../helpers/https.js';
 
 let sb: Sandbox;
 beforeAll(async () => {
@@ -11,18 +11,9 @@ afterAll(async () => {
 });
 
 /** One HTTPS call to a registry listener under its real login server name, trusting only the sandbox CA. */
-function call(loginServer: string, method: string, path: string, headers: Record<string, string> = {}, body?: string) {
-    const u = new URL(sb.registryEndpoints[loginServer]);
-    return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-        const req = request({ host: u.hostname, port: u.port, method, path, ca: sb.caPem, servername: loginServer, headers: { host: loginServer, ...headers } }, res => {
-            let text = '';
-            res.setEncoding('utf8');
-            res.on('data', c => (text += c));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-        });
-        req.on('error', reject);
-        req.end(body);
-    });
+async function call(loginServer: string, method: string, path: string, headers: Record<string, string> = {}, body?: string) {
+    const r = await httpsRequest(`${sb.registryEndpoints[loginServer]}${path}`, method, { ca: sb.caPem, servername: loginServer, headers, ...(body ? { body } : {}) });
+    return { ...r, body: r.text };
 }
 
 /** The ACR token exchange (Entra token → refresh token → access token), then the manifest's digest. */

@@ -1,4 +1,3 @@
-import { request } from 'node:https';
 import { waitFor } from '../helpers/wait-for.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -7,6 +6,7 @@ import { Faults, globToRegExp } from '../../src/sandbox/http/faults.js';
 import { json } from '../../src/sandbox/http/types.js';
 import { startListener } from '../../src/sandbox/server.js';
 import { createCertificate } from '../../src/sandbox/tls.js';
+import { httpsRequest } from '../helpers/https.js';
 import { acrClient } from './sandbox-clients.js';
 
 let sb: Sandbox | undefined;
@@ -18,34 +18,15 @@ afterEach(async () => {
 const REGISTRY = '/subscriptions/*/resourceGroups/*/providers/Microsoft.ContainerRegistry/registries/*';
 
 /** A raw HTTPS GET that verifies the certificate against the sandbox CA for the given server name. */
-function rawGet(s: Sandbox, origin: string, path: string, servername = 'localhost', headers: Record<string, string> = {}) {
-    const u = new URL(origin);
-    return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-        const req = request({ host: u.hostname, port: u.port, path, method: 'GET', ca: s.caPem, servername, headers: { host: servername, ...headers } }, res => {
-            let body = '';
-            res.setEncoding('utf8');
-            res.on('data', c => (body += c));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-        });
-        req.on('error', reject);
-        req.end();
-    });
+async function rawGet(s: Sandbox, origin: string, path: string, servername = 'localhost', headers: Record<string, string> = {}) {
+    const r = await httpsRequest(`${origin}${path}`, 'GET', { ca: s.caPem, servername, headers });
+    return { ...r, body: r.text };
 }
 
 /** One HTTPS request with a body, sent in `chunks` writes (no Content-Length when chunked). */
-function rawSend(origin: string, ca: string, method: string, path: string, chunks: Buffer[], headers: Record<string, string> = {}) {
-    const u = new URL(origin);
-    return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-        const req = request({ host: u.hostname, port: u.port, path, method, ca, servername: 'localhost', headers }, res => {
-            let body = '';
-            res.setEncoding('utf8');
-            res.on('data', c => (body += c));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-        });
-        req.on('error', reject);
-        for (const c of chunks) req.write(c);
-        req.end();
-    });
+async function rawSend(origin: string, ca: string, method: string, path: string, chunks: Buffer[], headers: Record<string, string> = {}) {
+    const r = await httpsRequest(`${origin}${path}`, method, { ca, chunks, headers });
+    return { ...r, body: r.text };
 }
 
 describe('sandbox HTTPS front', () => {

@@ -4,14 +4,10 @@
  * slow to import, so only the files that need it load it.)
  */
 import { Agent } from 'node:https';
-import type { TokenCredential } from '@azure/identity';
 import { ContainerRegistryManagementClient } from '@azure/arm-containerregistry';
 import { ContainerServiceClient } from '@azure/arm-containerservice';
 import type { Sandbox } from '../../src/sandbox/index.js';
-
-export const staticCredential: TokenCredential = {
-    getToken: async () => ({ token: 'sandbox-token', expiresOnTimestamp: Date.now() + 3600e3 })
-};
+import { staticCredential } from '../helpers/credentials.js';
 
 export interface ClientOptions {
     maxRetries?: number;
@@ -27,11 +23,11 @@ function armOptions(sb: Sandbox, o: ClientOptions = {}) {
 }
 
 export function acrClient(sb: Sandbox, o?: ClientOptions): ContainerRegistryManagementClient {
-    return new ContainerRegistryManagementClient(staticCredential, sb.subscriptionId, armOptions(sb, o));
+    return new ContainerRegistryManagementClient(staticCredential(), sb.subscriptionId, armOptions(sb, o));
 }
 
 export function aksClient(sb: Sandbox, o?: ClientOptions): ContainerServiceClient {
-    return new ContainerServiceClient(staticCredential, sb.subscriptionId, armOptions(sb, o));
+    return new ContainerServiceClient(staticCredential(), sb.subscriptionId, armOptions(sb, o));
 }
 
 export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {

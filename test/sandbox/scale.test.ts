@@ -7,6 +7,7 @@ import { behaviourSchema } from '../../src/sandbox/world/schema.js';
 import { createAcrTestClient } from './acr/acr-client.js';
 import { startAcrHarness, type AcrHarness } from './acr/harness.js';
 import { testWorld } from './acr/test-world.js';
+import { httpsRequest } from '../helpers/https.js';
 
 let sb: Sandbox | undefined;
 afterEach(async () => {
@@ -136,14 +137,5 @@ describe('large world generator', () => {
 const client = (h: AcrHarness) => createAcrTestClient({ origin: h.origin, loginServer: h.loginServer, caPem: h.caPem });
 
 async function fetchStatus(s: Sandbox, origin: string, path: string): Promise<void> {
-    const { request } = await import('node:https');
-    const u = new URL(origin);
-    await new Promise<void>((resolve, reject) => {
-        const req = request({ host: u.hostname, port: u.port, path, method: 'GET', ca: s.caPem, servername: 'localhost', headers: { authorization: 'Bearer x' } }, res => {
-            res.resume();
-            res.on('end', () => resolve());
-        });
-        req.on('error', reject);
-        req.end();
-    });
+    await httpsRequest(`${origin}${path}`, 'GET', { ca: s.caPem, headers: { authorization: 'Bearer x' } });
 }

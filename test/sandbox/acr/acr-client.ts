@@ -16,16 +16,7 @@ import {
     type PipelineRequest,
     type PipelineResponse
 } from '@azure/core-rest-pipeline';
-
-/** A JWT-shaped Entra token (unsigned): the exchange only reads `exp`, `oid`, `tid`. */
-export function fakeEntraToken(expSeconds = Math.floor(Date.now() / 1000) + 3600): string {
-    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    return `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ aud: 'https://management.azure.com/', exp: expSeconds, oid: 'user-1', tid: 'tenant-1' })}.sig`;
-}
-
-export const staticCredential = (token = fakeEntraToken()): TokenCredential => ({
-    getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3600e3 })
-});
+import { staticCredential } from '../../helpers/credentials.js';
 
 export interface Reply {
     status: number;

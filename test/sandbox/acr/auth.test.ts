@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeJwt } from '../../../src/sandbox/acr/jwt.js';
-import { createAcrTestClient, fakeEntraToken, type AcrTestClient } from './acr-client.js';
+import { fakeEntraToken } from '../../helpers/credentials.js';
+import { createAcrTestClient, type AcrTestClient } from './acr-client.js';
 import { startAcrHarness, testClock, type AcrHarness } from './harness.js';
 import { testWorld } from './test-world.js';
 

@@ -2,38 +2,10 @@
  * Test harness for the ACR data plane: starts the real sandbox (`startSandbox`: the core's HTTPS
  * front on 127.0.0.1 with our registry handler mounted) so the handler is exercised by real clients
  * (core-rest-pipeline, skopeo, the OCI push helper) with TLS verified against the sandbox CA.
- * `makeCert` makes a throwaway certificate for other local servers (docker-registry).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type RequestLog } from '../../../src/sandbox/index.js';
 import { worldSchema, type World } from '../../../src/sandbox/world/schema.js';
-
-export interface TestCert {
-    caPem: string;
-    keyPem: string;
-    /** Holds ca.crt: the layout `skopeo --cert-dir` and docker-registry clients read. */
-    certDir: string;
-    dir: string;
-}
-
-export function makeCert(): TestCert {
-    const dir = mkdtempSync(join(tmpdir(), 'acr-test-'));
-    const key = join(dir, 'key.pem');
-    const crt = join(dir, 'cert.pem');
-    execFileSync('openssl', [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', crt,
-        '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-        '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,digitalSignature,keyCertSign'
-    ], { stdio: 'ignore' });
-    const certDir = join(dir, 'certs');
-    mkdirSync(certDir);
-    const caPem = readFileSync(crt, 'utf8');
-    writeFileSync(join(certDir, 'ca.crt'), caPem);
-    return { caPem, keyPem: readFileSync(key, 'utf8'), certDir, dir };
-}
 
 export interface AcrHarness {
     origin: string;

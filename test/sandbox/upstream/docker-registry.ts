@@ -7,8 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { httpsRequest } from '../../helpers/oci-push.js';
-import { makeCert } from '../acr/harness.js';
+import { httpsRequest } from '../../helpers/https.js';
+import { createCertificate } from '../../../src/sandbox/tls.js';
 
 export const DOCKER_REGISTRY_BIN = '/usr/bin/docker-registry';
 export const hasDockerRegistry = existsSync(DOCKER_REGISTRY_BIN);
@@ -32,12 +32,10 @@ function freePort(): Promise<number> {
 }
 
 export async function startDockerRegistry(): Promise<RunningRegistry> {
-    const cert = makeCert();
+    const cert = await createCertificate();
     const port = await freePort();
     const data = join(cert.dir, 'data');
     mkdirSync(data);
-    writeFileSync(join(cert.dir, 'key-for-registry.pem'), cert.keyPem);
-    writeFileSync(join(cert.dir, 'cert-for-registry.pem'), cert.caPem);
     const config = join(cert.dir, 'config.yml');
     writeFileSync(
         config,
@@ -47,8 +45,8 @@ export async function startDockerRegistry(): Promise<RunningRegistry> {
         env: {
             ...process.env,
             REGISTRY_HTTP_ADDR: `127.0.0.1:${port}`,
-            REGISTRY_HTTP_TLS_CERTIFICATE: join(cert.dir, 'cert-for-registry.pem'),
-            REGISTRY_HTTP_TLS_KEY: join(cert.dir, 'key-for-registry.pem'),
+            REGISTRY_HTTP_TLS_CERTIFICATE: cert.caPath,
+            REGISTRY_HTTP_TLS_KEY: join(cert.dir, 'key.pem'),
             REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY: data,
             REGISTRY_HTTP_SECRET: 'sandbox-test-secret'
         },
