@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ALL_TOOLS } from '../src/tools/index.js';
-import { connect, testApp } from './helpers/mcp.js';
+import { connectForTest, testApp } from './helpers/mcp.js';
 
 interface JsonSchema {
     type?: string | string[];
@@ -96,9 +96,8 @@ function render(tools: { name: string; title?: string; description?: string; inp
 
 describe('docs/tools.md', () => {
     it('matches what tools/list advertises', async () => {
-        const { client, close } = await connect(await testApp());
+        const { client } = await connectForTest(await testApp());
         const { tools } = await client.listTools();
-        await close();
         await expect(render(tools as never)).toMatchFileSnapshot('../docs/tools.md');
     });
 });

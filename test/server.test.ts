@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/app-context.js';
 import type { ToolDefinition } from '../src/tools/define-tool.js';
 import { ALL_TOOLS, selectTools } from '../src/tools/index.js';
-import { connect, connectV1, testApp } from './helpers/mcp.js';
+import { connectForTest, connectV1ForTest, itEachEra, testApp } from './helpers/mcp.js';
 
 let app: AppContext;
 beforeAll(async () => {
@@ -10,8 +10,7 @@ beforeAll(async () => {
 });
 
 describe('tools/list: the public contract', () => {
-    it.each(['legacy', 'modern'] as const)('lists every tool with title, description, all four annotations and an output schema (%s era)', async era => {
-        const { client, close } = await connect(app, era);
+    itEachEra('lists every tool with title, description, all four annotations and an output schema', () => app, async client => {
         const { tools } = await client.listTools();
         expect(tools.map(t => t.name).sort()).toEqual(ALL_TOOLS.map(t => t.name).sort());
         for (const t of tools) {
@@ -21,68 +20,60 @@ describe('tools/list: the public contract', () => {
             expect(Object.keys(t.annotations ?? {}).sort()).toEqual(['destructiveHint', 'idempotentHint', 'openWorldHint', 'readOnlyHint', 'title']);
             expect(t.outputSchema).toBeDefined();
         }
-        await close();
     });
 
     it('never points the model at a tool that is not registered', async () => {
-        const { client, close } = await connect(app);
+        const { client } = await connectForTest(app);
         const { tools } = await client.listTools();
         const names = new Set(tools.map(t => t.name));
         for (const t of tools) {
             const mentioned = JSON.stringify([t.description, t.inputSchema, t.outputSchema]).match(/\b(?:acr|aks|streaming)_[a-z_]+\b/g) ?? [];
             for (const m of mentioned) expect(names, `${t.name} mentions ${m}`).toContain(m);
         }
-        await close();
     });
 
     it('keeps each tool contract in a reviewed snapshot', async () => {
-        const { client, close } = await connect(app);
+        const { client } = await connectForTest(app);
         const { tools } = await client.listTools();
         for (const t of tools) {
             await expect(JSON.stringify(t, null, 2) + '\n').toMatchFileSnapshot(`__toolsnaps__/${t.name}.json`);
         }
-        await close();
     });
 
     it('keeps the whole tools/list small enough not to crowd the model context (< 16 KB)', async () => {
-        const { client, close } = await connect(app);
+        const { client } = await connectForTest(app);
         const size = JSON.stringify((await client.listTools()).tools).length;
         console.log(`tools/list size: ${size} bytes for ${ALL_TOOLS.length} tools`);
         expect(size).toBeLessThan(16 * 1024);
-        await close();
     });
 
     it('answers an unknown tool with JSON-RPC -32602, not a crash', async () => {
-        const { client, close } = await connect(app);
+        const { client } = await connectForTest(app);
         await expect(client.callTool({ name: 'acr_does_not_exist', arguments: {} })).rejects.toMatchObject({ code: -32602 });
-        await close();
     });
 
     it('serves a 2025-era client from @modelcontextprotocol/sdk 1.x', async () => {
-        const { client, close } = await connectV1(app);
+        const { client } = await connectV1ForTest(app);
         const { tools } = await client.listTools();
         expect(tools.length).toBe(ALL_TOOLS.length);
         expect(client.getInstructions()).toMatch(/artifact streaming/);
-        await close();
     });
 });
 
 describe('tool selection', () => {
     it('--toolsets keeps only the named toolsets', async () => {
         const only = await testApp({ toolsets: ['knowledge'] });
-        const { client, close } = await connect(only);
+        const { client } = await connectForTest(only);
         const { tools } = await client.listTools();
         expect(tools.map(t => t.name)).toEqual(ALL_TOOLS.filter(t => t.toolset === 'knowledge').map(t => t.name));
-        await close();
     });
 
     it('--read-only removes every tool that changes something', async () => {
         const ro = await testApp({ readOnly: true });
-        const { client, close } = await connect(ro);
+        const { client } = await connectForTest(ro);
         const { tools } = await client.listTools();
         expect(tools.every(t => t.annotations?.readOnlyHint === true)).toBe(true);
         expect(tools.length).toBe(ALL_TOOLS.filter(t => t.kind === 'read').length);
-        await close();
     });
 
     it('--read-only drops change and destructive tools, which are otherwise kept', () => {
@@ -98,18 +89,16 @@ describe('tool selection', () => {
 
 describe('server instructions', () => {
     it('say what the server is for and name each registered tool', async () => {
-        const { client, close } = await connect(app, 'modern');
+        const { client } = await connectForTest(app, 'modern');
         const text = client.getInstructions() ?? '';
         expect(text).toMatch(/Azure Container Registry \(ACR\) artifact streaming/);
         for (const t of ALL_TOOLS) expect(text).toContain(t.name);
         expect(text).not.toMatch(/SANDBOX/);
-        await close();
     });
 
     it('say loudly when the server runs against the sandbox', async () => {
         const sb = await testApp({}, { sandbox: { label: 'SANDBOX: local emulator, demo world' } });
-        const { client, close } = await connect(sb);
+        const { client } = await connectForTest(sb);
         expect(client.getInstructions()).toMatch(/SANDBOX MODE/);
-        await close();
     });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createServer } from 'node:net';
 import { runCli, startCli } from '../helpers/cli.js';
+import { closeAfterTest } from '../helpers/close-after-test.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 describe('--transport http from the built CLI', () => {
@@ -12,10 +13,11 @@ describe('--transport http from the built CLI', () => {
             const url = await waitFor(() => /serving MCP on (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(cli.stderr())?.[1], 15_000, 'the listening line');
             expect((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
             const client = new Client({ name: 'e2e-http', version: '1' });
+            const close = closeAfterTest(client);
             await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
             const r = await client.callTool({ name: 'streaming_search_docs', arguments: { query: 'Premium SKU' } });
             expect(r.isError).toBeFalsy();
-            await client.close();
+            await close();
             expect(cli.stdout()).toBe(''); // logs never go to stdout
             expect(cli.stderr()).not.toContain(token);
         } finally {

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { assertBuilt, childEnv, CLI, ROOT, runCli, startCli } from '../helpers/cli.js';
+import { listRegistriesTool } from '../../src/tools/acr/list-registries.js';
+import { closeAfterTest } from '../helpers/close-after-test.js';
+import { structuredOf } from '../helpers/structured.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/worlds/${name}`, import.meta.url));
@@ -11,27 +14,27 @@ describe('--sandbox from the built CLI', () => {
     it('serves the demo world over stdio and labels every result as sandbox', async () => {
         assertBuilt();
         const client = new Client({ name: 'e2e', version: '1' });
+        closeAfterTest(client);
         await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, '--sandbox'], cwd: ROOT, env: childEnv(), stderr: 'ignore' }));
         expect(client.getInstructions()).toMatch(/SANDBOX MODE/);
         const r = await client.callTool({ name: 'acr_list_registries', arguments: {} });
         expect(r.isError).toBeFalsy();
         expect((r.content as { text: string }[])[0]!.text).toMatch(/^\[SANDBOX/);
         expect(r._meta).toMatchObject({ 'acr-streaming-mcp/sandbox': true });
-        const names = (r.structuredContent as { registries: { name: string }[] }).registries.map(x => x.name);
+        const names = structuredOf(listRegistriesTool, r).registries.map(x => x.name);
         expect(names).toContain('contosoacr');
-        await client.close();
     });
 
     it('loads a world file given on the command line', async () => {
         assertBuilt();
         const client = new Client({ name: 'e2e', version: '1' });
+        closeAfterTest(client);
         const args = [CLI, '--sandbox', fixture('minimal.json')];
         await client.connect(new StdioClientTransport({ command: process.execPath, args, cwd: ROOT, env: childEnv(), stderr: 'ignore' }));
         const r = await client.callTool({ name: 'acr_list_registries', arguments: {} });
         expect(r.isError).toBeFalsy();
-        expect((r.structuredContent as { registries: unknown[] }).registries.length).toBeGreaterThan(0);
+        expect(structuredOf(listRegistriesTool, r).registries.length).toBeGreaterThan(0);
         expect(JSON.stringify(r.structuredContent)).not.toContain('contosoacr');
-        await client.close();
     });
 
     it('exits non-zero on a broken world, naming the path of the bad field', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { assertBuilt, childEnv, CLI, ROOT } from '../helpers/cli.js';
+import { closeAfterTest } from '../helpers/close-after-test.js';
 
 const TRACE = fileURLToPath(new URL('../fixtures/trace-imports.mjs', import.meta.url));
 
@@ -13,10 +14,11 @@ describe('start-up stays light', () => {
         const stderr: string[] = [];
         transport.stderr?.on('data', d => stderr.push(String(d)));
         const client = new Client({ name: 'startup', version: '1' }, { versionNegotiation: { mode: 'legacy' } });
+        const close = closeAfterTest(client);
         await client.connect(transport);
         await client.listTools();
         await client.callTool({ name: 'streaming_search_docs', arguments: { query: 'premium sku' } });
-        await client.close();
+        await close();
         const text = stderr.join('');
         expect(text).toContain('serving MCP on stdio');
         expect(text).not.toContain('TRACE-IMPORT');

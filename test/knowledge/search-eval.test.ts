@@ -4,10 +4,12 @@
  * through the streaming_search_docs tool over MCP to prove the tool returns the same ranking.
  */
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app-context.js';
 import type { SearchHit } from '../../src/knowledge/knowledge-base.js';
-import { connect, testApp } from '../helpers/mcp.js';
+import { searchDocsTool } from '../../src/tools/knowledge/search-docs.js';
+import { connectForTest, testApp } from '../helpers/mcp.js';
+import { structuredOf } from '../helpers/structured.js';
 
 interface EvalCase {
     question: string;
@@ -52,18 +54,13 @@ describe('search evaluation', () => {
 });
 
 describe('search evaluation through the tool', () => {
-    let c: Awaited<ReturnType<typeof connect>>;
-    beforeAll(async () => {
-        c = await connect(app);
-    });
-    afterAll(() => c.close());
-
     it('returns the same ranking over MCP as kb.search for a sample of the questions', async () => {
+        const c = await connectForTest(app);
         const sample = cases.filter((_, i) => i % 10 === 0);
         for (const ec of sample) {
             const r = await c.client.callTool({ name: 'streaming_search_docs', arguments: { query: ec.question, limit: TOP } });
             expect(r.isError, ec.question).toBeFalsy();
-            const viaTool = (r.structuredContent as { results: SearchHit[] }).results;
+            const viaTool = structuredOf(searchDocsTool, r).results;
             expect(viaTool).toEqual(app.knowledge.search(ec.question, TOP));
         }
     });

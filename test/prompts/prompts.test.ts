@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app-context.js';
 import { CLOUDS } from '../../src/azure/cloud.js';
 import { ENABLE_PAGES } from '../../src/prompts/enable-artifact-streaming.js';
 import { READINESS_PAGES } from '../../src/prompts/streaming-readiness-review.js';
 import { TROUBLESHOOT_PAGES } from '../../src/prompts/troubleshoot-slow-pod-start.js';
-import { connect, connectV1, testApp, type Era } from '../helpers/mcp.js';
+import { connect, connectV1, describeEachEra, testApp } from '../helpers/mcp.js';
 
 const TOOL_NAME = /\b(?:acr|aks|streaming)_[a-z_]+\b/g;
 
@@ -32,12 +32,7 @@ beforeAll(async () => {
     app = await testApp();
 });
 
-describe.each(['legacy', 'modern'] as Era[])('prompts (%s era)', era => {
-    let c: Awaited<ReturnType<typeof connect>>;
-    beforeAll(async () => {
-        c = await connect(app, era);
-    });
-    afterAll(() => c.close());
+describeEachEra('prompts', () => app, c => {
 
     it('lists the three prompts with described arguments', async () => {
         const { prompts } = await c.client.listPrompts();

@@ -1,7 +1,7 @@
 import { SkillsClient } from '@modelcontextprotocol/client/ext/skills';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app-context.js';
-import { connect, connectV1, testApp, type Era } from '../helpers/mcp.js';
+import { connectV1, describeEachEra, testApp } from '../helpers/mcp.js';
 
 const SKILL = 'skill://acr-artifact-streaming';
 const TEMPLATE = `${SKILL}/references/{page}`;
@@ -11,12 +11,7 @@ beforeAll(async () => {
     app = await testApp();
 });
 
-describe.each(['legacy', 'modern'] as Era[])('skill resources (%s era)', era => {
-    let c: Awaited<ReturnType<typeof connect>>;
-    beforeAll(async () => {
-        c = await connect(app, era);
-    });
-    afterAll(() => c.close());
+describeEachEra('skill resources', () => app, c => {
 
     it('lists SKILL.md and every reference page once, as markdown, pages with title and description', async () => {
         const { resources } = await c.client.listResources();

@@ -8,6 +8,7 @@ import type { AppContext } from '../../src/app-context.js';
 import { hostname } from 'node:os';
 import { allowedHostnames, createHttpApp, startHttpServer } from '../../src/transports/http.js';
 import { testApp } from '../helpers/mcp.js';
+import { closeAfterTest } from '../helpers/close-after-test.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const auth = { Authorization: `Bearer ${TOKEN}` };
@@ -45,15 +46,16 @@ const mcpHeaders = { 'content-type': 'application/json', accept: 'application/js
 describe('Streamable HTTP at /mcp', () => {
     it.each(['auto', 'legacy'] as const)('serves a v2 client in %s mode and calls a tool', async mode => {
         const client = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode } });
+        closeAfterTest(client);
         await client.connect(new StreamableHTTPClientTransport(srv.url, { requestInit: { headers: auth } }));
         expect(client.getProtocolEra()).toBe(mode === 'auto' ? 'modern' : 'legacy');
         const r = await client.callTool({ name: 'streaming_search_docs', arguments: { query: 'customer-managed key' } });
         expect(r.isError).toBeFalsy();
-        await client.close();
     });
 
     it('serves a 2025-era @modelcontextprotocol/sdk 1.x client with a session, and ends it on DELETE', async () => {
         const client = new V1Client({ name: 'v1', version: '1' });
+        closeAfterTest(client);
         const transport = new V1HttpTransport(srv.url, { requestInit: { headers: auth } });
         await client.connect(transport);
         expect(transport.sessionId).toMatch(/^[0-9a-f-]{36}$/);
@@ -64,7 +66,6 @@ describe('Streamable HTTP at /mcp', () => {
         await transport.terminateSession();
         const res = await raw('POST', '/mcp', { ...mcpHeaders, ...auth, 'mcp-session-id': transport.sessionId ?? 'gone' }, '{"jsonrpc":"2.0","id":2,"method":"tools/list"}');
         expect(res.status).toBe(404);
-        await client.close();
     });
 
     it('answers /healthz without a token', async () => {
@@ -197,7 +198,7 @@ describe('a failure while building the MCP server', () => {
             expect(legacy.status).toBe(500);
             expect(await legacy.text()).not.toContain('boom');
             const modern = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode: 'auto' } });
-            await expect(modern.connect(new StreamableHTTPClientTransport(server.url))).rejects.toBeDefined();
+            await expect(modern.connect(new StreamableHTTPClientTransport(server.url))).rejects.toMatchObject({ code: 'ERA_NEGOTIATION_FAILED', message: expect.stringMatching(/HTTP 500/) });
             expect((await fetch(new URL('/healthz', server.url))).status).toBe(200);
         } finally {
             await server.close();

@@ -1,7 +1,10 @@
 /** acr_list_registries and acr_get_repository_streaming through an MCP client against the sandbox. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { World } from '../../../src/sandbox/world/schema.js';
+import { getRepositoryStreamingTool } from '../../../src/tools/acr/get-repository-streaming.js';
+import { listRegistriesTool } from '../../../src/tools/acr/list-registries.js';
 import { startSandboxApp, textOf, type SandboxApp } from '../../helpers/sandbox-app.js';
+import { structuredOf } from '../../helpers/structured.js';
 
 let demo: SandboxApp;
 beforeAll(async () => {
@@ -35,12 +38,12 @@ describe('acr_list_registries', () => {
 
     it('filters by name (case-insensitive) and resource group, pages with a cursor', async () => {
         const one = await demo.call('acr_list_registries', { registry: 'ContosoACR' });
-        expect((one.structuredContent as any).registries.map((x: any) => x.name)).toEqual(['contosoacr']);
+        expect(structuredOf(listRegistriesTool, one).registries.map(x => x.name)).toEqual(['contosoacr']);
         const rg = await demo.call('acr_list_registries', { resourceGroup: 'rg-woodgrove' });
-        expect((rg.structuredContent as any).registries.map((x: any) => x.name)).toEqual(['woodgrovecmk']);
-        const p1 = (await demo.call('acr_list_registries', { limit: 2 })).structuredContent as any;
-        expect(p1.registries.map((x: any) => x.name)).toEqual(['contosoacr', 'fabrikamstd']);
-        const p2 = (await demo.call('acr_list_registries', { limit: 2, cursor: p1.nextCursor })).structuredContent as any;
+        expect(structuredOf(listRegistriesTool, rg).registries.map(x => x.name)).toEqual(['woodgrovecmk']);
+        const p1 = structuredOf(listRegistriesTool, await demo.call('acr_list_registries', { limit: 2 }));
+        expect(p1.registries.map(x => x.name)).toEqual(['contosoacr', 'fabrikamstd']);
+        const p2 = structuredOf(listRegistriesTool, await demo.call('acr_list_registries', { limit: 2, cursor: p1.nextCursor }));
         expect(p2).toMatchObject({ registries: [expect.objectContaining({ name: 'woodgrovecmk' })], nextCursor: null });
     });
 
@@ -66,9 +69,9 @@ describe('acr_get_repository_streaming', () => {
 
     it('all repositories of the demo registry', async () => {
         const r = await demo.call('acr_get_repository_streaming', { registry: 'contosoacr' });
-        const out = r.structuredContent as any;
+        const out = structuredOf(getRepositoryStreamingTool, r);
         expect(out.nextCursor).toBeNull();
-        expect(out.repositories.filter((x: any) => x.convertPushedImages).map((x: any) => x.repository)).toEqual(['ml/trainer', 'web/frontend']);
+        expect(out.repositories?.filter(x => x.convertPushedImages).map(x => x.repository)).toEqual(['ml/trainer', 'web/frontend']);
         expect(out.repositories).toHaveLength(9);
     });
 
@@ -96,9 +99,9 @@ describe('pagination across several pages', () => {
         let pages = 0;
         do {
             const r = await t.call('acr_get_repository_streaming', { registry: 'pagedacr', limit: 3, ...(cursor ? { cursor } : {}) });
-            const out = r.structuredContent as any;
-            expect(out.repositories.length).toBeLessThanOrEqual(3);
-            seen.push(...out.repositories);
+            const out = structuredOf(getRepositoryStreamingTool, r);
+            expect(out.repositories?.length).toBeLessThanOrEqual(3);
+            seen.push(...(out.repositories ?? []));
             cursor = out.nextCursor ?? undefined;
             pages++;
         } while (cursor && pages < 10);

@@ -4,7 +4,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { World } from '../../../src/sandbox/world/schema.js';
+import { getRepositoryStreamingTool } from '../../../src/tools/acr/get-repository-streaming.js';
 import { startSandboxApp, textOf, type SandboxApp } from '../../helpers/sandbox-app.js';
+import { structuredOf } from '../../helpers/structured.js';
 
 const REGISTRY = 'contosoacr';
 const world = (names: string[]) =>
@@ -20,7 +22,7 @@ const count = (t: SandboxApp, path: string) => onRegistry(t, path).length;
 const list = async (t: SandboxApp, args: Record<string, unknown> = {}) => {
     const r = await t.call('acr_get_repository_streaming', { registry: REGISTRY, ...args });
     expect(r.isError, textOf(r)).toBeFalsy();
-    return r.structuredContent as { repositories: { repository: string; convertPushedImages: boolean }[]; nextCursor: string | null };
+    return structuredOf(getRepositoryStreamingTool, r);
 };
 
 const apps: SandboxApp[] = [];
@@ -38,7 +40,7 @@ describe('repository listing: one token request per page', () => {
         const names = repoNames(30);
         const t = await start(names);
         const out = await list(t, { limit: 30 });
-        expect(out.repositories.map(r => r.repository)).toEqual(names);
+        expect(out.repositories?.map(r => r.repository)).toEqual(names);
         expect(count(t, '/oauth2/exchange')).toBe(1);
         expect(count(t, '/oauth2/token')).toBe(2); // registry:catalog:* + the page's 30 pull scopes
         expect(t.sb.requestLog.entries(e => e.path.endsWith('/_streaming') && e.status === 200)).toHaveLength(30);

@@ -1,7 +1,9 @@
 /** aks_get_streaming_status through an MCP client against the sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { World } from '../../../src/sandbox/world/schema.js';
+import { getStreamingStatusTool } from '../../../src/tools/aks/get-streaming-status.js';
 import { startSandboxApp, textOf, type SandboxApp } from '../../helpers/sandbox-app.js';
+import { structuredOf } from '../../helpers/structured.js';
 
 let t: SandboxApp;
 beforeAll(async () => {
@@ -12,7 +14,7 @@ afterAll(async () => t?.close());
 const status = async (args: Record<string, unknown>) => {
     const r = await t.call('aks_get_streaming_status', args);
     expect(r.isError, textOf(r)).toBeFalsy();
-    return r.structuredContent as any;
+    return structuredOf(getStreamingStatusTool, r);
 };
 
 describe('aks_get_streaming_status', () => {
@@ -54,7 +56,7 @@ describe('aks_get_streaming_status', () => {
     it('knows AcrPull is not honoured on an ABAC-enabled registry, and says which role to assign', async () => {
         // The demo's aks-prod holds AcrPull on woodgrovecmk, whose roleAssignmentMode is AbacRepositoryPermissions.
         const r = await t.call('aks_get_streaming_status', { cluster: 'aks-prod', registry: 'woodgrovecmk' });
-        expect(r.structuredContent!.acrPull).toEqual({ registry: 'woodgrovecmk', granted: false, role: null });
+        expect(structuredOf(getStreamingStatusTool, r).acrPull).toEqual({ registry: 'woodgrovecmk', granted: false, role: null });
         expect(textOf(r)).toMatch(/ABAC-enabled registry: AcrPull is not honoured there; assign "Container Registry Repository Reader"/);
         const legacy = await t.call('aks_get_streaming_status', { cluster: 'aks-edge', registry: 'contosoacr' });
         expect(textOf(legacy)).toMatch(/has NO AcrPull \(fix: az aks update -n aks-edge -g rg-aks-edge --attach-acr contosoacr\)/);

@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../../src/app-context.js';
-import { connect, connectV1, testApp, textOf, type Era } from '../../helpers/mcp.js';
-
-interface Result {
-    uri: string;
-    page: string;
-    heading: string;
-    snippet: string;
-    score: number;
-}
+import { searchDocsTool } from '../../../src/tools/knowledge/search-docs.js';
+import { connectV1, describeEachEra, testApp, textOf } from '../../helpers/mcp.js';
+import { structuredOf } from '../../helpers/structured.js';
 
 let app: AppContext;
 beforeAll(async () => {
     app = await testApp();
 });
 
-describe.each(['legacy', 'modern'] as Era[])('streaming_search_docs (%s era)', era => {
-    let c: Awaited<ReturnType<typeof connect>>;
-    beforeAll(async () => {
-        c = await connect(app, era);
-    });
-    afterAll(() => c.close());
+describeEachEra('streaming_search_docs', () => app, c => {
 
     it('is listed as a read-only, closed-world tool with the documented schema', async () => {
         const { tools } = await c.client.listTools();
@@ -34,7 +23,7 @@ describe.each(['legacy', 'modern'] as Era[])('streaming_search_docs (%s era)', e
     it('answers "can I use a pull secret" with sections whose uri reads back and contains the heading', async () => {
         const r = await c.client.callTool({ name: 'streaming_search_docs', arguments: { query: 'does streaming work with imagePullSecrets' } });
         expect(r.isError).toBeFalsy();
-        const results = (r.structuredContent as { results: Result[] }).results;
+        const results = structuredOf(searchDocsTool, r).results;
         expect(results.length).toBeGreaterThan(0);
         expect(results.length).toBeLessThanOrEqual(5);
         expect(results[0]!.score).toBe(1);
@@ -58,9 +47,9 @@ describe.each(['legacy', 'modern'] as Era[])('streaming_search_docs (%s era)', e
 
     it('honours limit and rejects 0 and 11', async () => {
         const one = await c.client.callTool({ name: 'streaming_search_docs', arguments: { query: 'node pool', limit: 1 } });
-        expect((one.structuredContent as { results: Result[] }).results).toHaveLength(1);
+        expect(structuredOf(searchDocsTool, one).results).toHaveLength(1);
         const ten = await c.client.callTool({ name: 'streaming_search_docs', arguments: { query: 'streaming node pool image registry', limit: 10 } });
-        expect((ten.structuredContent as { results: Result[] }).results).toHaveLength(10);
+        expect(structuredOf(searchDocsTool, ten).results).toHaveLength(10);
         for (const limit of [0, 11]) {
             const bad = await c.client.callTool({ name: 'streaming_search_docs', arguments: { query: 'cmk', limit } });
             expect(bad.isError).toBe(true);
@@ -89,7 +78,7 @@ describe('streaming_search_docs with a 2025-era v1 client', () => {
         try {
             const r = await c.client.callTool({ name: 'streaming_search_docs', arguments: { query: 'Graviton nodes', limit: 3 } });
             expect(r.isError).toBeFalsy();
-            const results = (r.structuredContent as { results: Result[] }).results;
+            const results = structuredOf(searchDocsTool, r).results;
             expect(results[0]).toMatchObject({ page: 'references/requirements.md' });
         } finally {
             await c.close();
