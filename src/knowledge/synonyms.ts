@@ -40,5 +40,9 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
     ['private endpoint', 'private link', 'vnet'],
     ['backfill', 'existing images', 'already pushed'],
     ['fallback', 'falls back', 'normal pull', 'full pull', 'regular pull'],
-    ['error', 'failure', 'failed', 'fails']
+    ['error', 'failure', 'failed', 'fails'],
+    ['karpenter', 'nap', 'node auto-provisioning', 'node autoprovisioning', 'aksnodeclass'],
+    ['sovereign cloud', 'azure china', '21vianet', 'mooncake', 'azure government', 'gov cloud'],
+    ['node disruption policy', 'change freeze', 'maintenance window', 'nodedisruptionprofile'],
+    ['purge', 'acr purge', 'clean up', 'cleanup', 'retention policy', 'untagged manifests']
 ];
