@@ -29,7 +29,7 @@ export function notFound(kind: string, name: string): SandboxResponse {
     return status(404, 'NotFound', `${kind} "${name}" not found`, { name, kind });
 }
 
-export function kubeList(kind: 'PodList' | 'EventList' | 'NodeList' | 'NamespaceList', items: object[]): SandboxResponse {
+export function kubeList(kind: 'PodList' | 'EventList' | 'NodeList' | 'NamespaceList' | 'ServiceAccountList', items: object[]): SandboxResponse {
     return json(200, { kind, apiVersion: 'v1', metadata: { resourceVersion: '1' }, items });
 }
 

@@ -10,6 +10,7 @@ import { currentCluster, kubeList, matchesFieldSelector, matchesLabelSelector, n
 import { podEvents } from './events.js';
 import { clusterNodes, nodeJson } from './nodes.js';
 import { podJson } from './pods.js';
+import { serviceAccountJson, serviceAccounts } from './service-accounts.js';
 
 const PUBLIC = new Set(['/version', '/healthz', '/livez', '/readyz']);
 
@@ -17,7 +18,8 @@ const RESOURCES = [
     { name: 'events', singularName: 'event', namespaced: true, kind: 'Event', verbs: ['get', 'list'], shortNames: ['ev'] },
     { name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['get', 'list'], shortNames: ['ns'] },
     { name: 'nodes', singularName: 'node', namespaced: false, kind: 'Node', verbs: ['get', 'list'], shortNames: ['no'] },
-    { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list'], shortNames: ['po'], categories: ['all'] }
+    { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list'], shortNames: ['po'], categories: ['all'] },
+    { name: 'serviceaccounts', singularName: 'serviceaccount', namespaced: true, kind: 'ServiceAccount', verbs: ['get', 'list'], shortNames: ['sa'] }
 ];
 
 function versionJson(c: WorldCluster): object {
@@ -75,6 +77,14 @@ function route(ctx: KubeContext, req: SandboxRequest, path: string): SandboxResp
     }
     m = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(path);
     if (m) return namespaces(c).includes(m[1]) ? json(200, namespaceJson(m[1])) : notFound('namespaces', m[1]);
+    if (path === '/api/v1/serviceaccounts') return kubeList('ServiceAccountList', filtered(req, serviceAccounts(c).map(a => serviceAccountJson(c, a)) as Obj[]));
+    m = /^\/api\/v1\/namespaces\/([^/]+)\/serviceaccounts(?:\/([^/]+))?$/.exec(path);
+    if (m) {
+        const inNs = serviceAccounts(c).filter(a => a.namespace === m![1]);
+        if (m[2] === undefined) return kubeList('ServiceAccountList', filtered(req, inNs.map(a => serviceAccountJson(c, a)) as Obj[]));
+        const sa = inNs.find(a => a.name === m![2]);
+        return sa ? json(200, serviceAccountJson(c, sa)) : notFound('serviceaccounts', m[2]);
+    }
     m = /^\/api\/v1\/namespaces\/([^/]+)\/(pods|events)$/.exec(path);
     if (m) {
         const ns = m[1];

@@ -23,8 +23,12 @@ export function podJson(state: SandboxState, cluster: WorldCluster, pod: WorldPo
     const node = podNode(cluster, pod);
     const t = podTimeline(state, cluster, pod);
     const name = containerName(pod.image);
-    const running = pod.phase === 'Running' && node !== undefined;
-    const pullFailed = pod.events.some(e => e.type === 'Warning' && PULL_FAILURE_REASONS.has(e.reason));
+    const phase = pod.pullError ? 'Pending' : pod.phase;
+    const running = phase === 'Running' && node !== undefined;
+    const pullFailed = pod.pullError !== undefined || pod.events.some(e => e.type === 'Warning' && PULL_FAILURE_REASONS.has(e.reason));
+    // The ServiceAccount admission plugin copies the service account's imagePullSecrets into the pod spec.
+    const sa = cluster.serviceAccounts.find(a => a.namespace === pod.namespace && a.name === pod.serviceAccount);
+    const pullSecrets = [...new Set([...pod.imagePullSecrets, ...(sa?.imagePullSecrets ?? [])])];
 
     const conditions = node
         ? [
@@ -39,7 +43,7 @@ export function podJson(state: SandboxState, cluster: WorldCluster, pod: WorldPo
 
     let state_: object;
     if (running) state_ = { running: { startedAt: iso(t.started) } };
-    else if (pod.phase === 'Failed') state_ = { terminated: { exitCode: 1, reason: 'Error', startedAt: iso(t.started), finishedAt: iso(t.started + 5000) } };
+    else if (phase === 'Failed') state_ = { terminated: { exitCode: 1, reason: 'Error', startedAt: iso(t.started), finishedAt: iso(t.started + 5000) } };
     else if (pullFailed) state_ = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${pod.image}"` } };
     else state_ = { waiting: { reason: 'ContainerCreating' } };
 
@@ -56,17 +60,18 @@ export function podJson(state: SandboxState, cluster: WorldCluster, pod: WorldPo
         },
         spec: {
             containers: [{ name, image: pod.image, imagePullPolicy: 'IfNotPresent', resources: {}, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' }],
-            ...(pod.imagePullSecrets.length > 0 ? { imagePullSecrets: pod.imagePullSecrets.map(n => ({ name: n })) } : {}),
+            ...(pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets.map(n => ({ name: n })) } : {}),
             ...(node ? { nodeName: node.name } : {}),
             nodeSelector: { 'kubernetes.azure.com/agentpool': pod.nodePool },
             restartPolicy: 'Always',
             schedulerName: 'default-scheduler',
-            serviceAccountName: 'default',
+            serviceAccountName: pod.serviceAccount,
+            serviceAccount: pod.serviceAccount,
             dnsPolicy: 'ClusterFirst',
             terminationGracePeriodSeconds: 30
         },
         status: {
-            phase: pod.phase,
+            phase,
             conditions,
             ...(node ? { hostIP: nodeInternalIp(cluster, node), podIP: running ? `10.244.${cluster.pods.indexOf(pod) % 250}.${10 + (cluster.pods.indexOf(pod) % 200)}` : undefined } : {}),
             startTime: iso(t.created),

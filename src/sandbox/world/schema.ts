@@ -143,6 +143,9 @@ export const agentPoolSchema = z.strictObject({
     provisioningState: z.string().default('Succeeded')
 }).superRefine(agentPoolConsistency);
 
+/** How a pull fails: acr-mirror answering 503, the registry refusing the node (401), or no such tag. */
+export const PULL_ERRORS = ['mirror-unavailable', 'unauthorized', 'not-found'] as const;
+
 export const podSchema = z.strictObject({
     namespace: z.string().default('default'),
     name: z.string().min(1),
@@ -151,10 +154,29 @@ export const podSchema = z.strictObject({
     imagePullSecrets: z.array(z.string()).default([]),
     phase: z.enum(['Pending', 'Running', 'Failed']).default('Running'),
     pullSeconds: z.number().nonnegative().optional(),
+    /** Project addition: the pull fails the way containerd/acr-mirror fail (docs/sandbox.md, "Pull errors"). */
+    pullError: z.enum(PULL_ERRORS).optional(),
+    /** Project addition: the pod's service account (default "default"); its imagePullSecrets join the pod's. */
+    serviceAccount: z.string().min(1).default('default'),
     events: z
-        .array(z.strictObject({ type: z.enum(['Normal', 'Warning']), reason: z.string(), message: z.string() }))
+        .array(
+            z.strictObject({
+                type: z.enum(['Normal', 'Warning']),
+                reason: z.string(),
+                message: z.string(),
+                /** Project addition: how often it happened (kubectl folds it as "(x4 over 3m)"). */
+                count: z.number().int().positive().default(1)
+            })
+        )
         .default([]),
     conditions: z.array(z.strictObject({ type: z.string(), status: z.enum(['True', 'False', 'Unknown']) })).default([])
+});
+
+/** Project addition: service accounts with pull secrets (every namespace also has "default" without any). */
+export const serviceAccountSchema = z.strictObject({
+    namespace: z.string().default('default'),
+    name: z.string().min(1),
+    imagePullSecrets: z.array(z.string()).default([])
 });
 
 export const clusterSchema = z
@@ -166,15 +188,24 @@ export const clusterSchema = z
         kubeletIdentityObjectId: z.string().min(1),
         acrPull: z.array(z.string()).default([]),
         agentPools: z.array(agentPoolSchema).min(1),
-        pods: z.array(podSchema).default([])
+        pods: z.array(podSchema).default([]),
+        serviceAccounts: z.array(serviceAccountSchema).default([])
     })
     .superRefine((c, ctx) => {
         unique(c.agentPools, p => p.name, i => ['agentPools', i, 'name'], 'agent pool', ctx);
+        unique(c.serviceAccounts, a => `${a.namespace}/${a.name}`, i => ['serviceAccounts', i, 'name'], 'service account', ctx);
         unique(c.pods, p => `${p.namespace}/${p.name}`, i => ['pods', i, 'name'], 'pod', ctx);
         const pools = new Set(c.agentPools.map(p => p.name));
+        const accounts = new Set(c.serviceAccounts.map(a => `${a.namespace}/${a.name}`));
         c.pods.forEach((p, i) => {
             if (!pools.has(p.nodePool)) {
                 ctx.addIssue({ code: 'custom', path: ['pods', i, 'nodePool'], message: `no agent pool named "${p.nodePool}" in this cluster` });
+            }
+            if (p.serviceAccount !== 'default' && !accounts.has(`${p.namespace}/${p.serviceAccount}`)) {
+                ctx.addIssue({ code: 'custom', path: ['pods', i, 'serviceAccount'], message: `no service account "${p.serviceAccount}" in namespace ${p.namespace} (add it to serviceAccounts)` });
+            }
+            if (p.pullError && p.pullSeconds !== undefined) {
+                ctx.addIssue({ code: 'custom', path: ['pods', i, 'pullError'], message: 'a pod with pullError has no successful pull: remove pullSeconds' });
             }
         });
     });
@@ -245,5 +276,6 @@ export type WorldPlatform = z.infer<typeof platformSchema>;
 export type WorldCluster = z.infer<typeof clusterSchema>;
 export type WorldAgentPool = z.infer<typeof agentPoolSchema>;
 export type WorldPod = z.infer<typeof podSchema>;
+export type WorldServiceAccount = z.infer<typeof serviceAccountSchema>;
 export type WorldFault = z.infer<typeof faultSchema>;
 export type WorldBehaviour = z.infer<typeof behaviourSchema>;
