@@ -3,6 +3,7 @@
  * Entry point: argv + env → Config → (optional sandbox) → AppContext → transport.
  * Only this file may import the sandbox, and only when --sandbox or `sandbox serve` asks for it.
  */
+import { basename } from 'node:path';
 import type { AppContext, SandboxInfo } from './app-context.js';
 import type { AzureAccess } from './azure/azure-access.js';
 import { parseCommand } from './cli-command.js';
@@ -100,7 +101,7 @@ async function startSandboxMode(world: true | string, log: Logger) {
     log.info(`sandbox started (${name}); ARM at ${sandbox.armEndpoint}`);
     return {
         sandbox,
-        info: { label: `SANDBOX: local emulator, ${name}` },
+        info: { label: `SANDBOX: local emulator, ${world === true ? name : basename(world)}` },
         azure: () => createAzureAccess(azureOptionsForSandbox(sandbox))
     };
 }

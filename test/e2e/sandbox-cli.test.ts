@@ -35,6 +35,10 @@ describe('--sandbox from the built CLI', () => {
         expect(r.isError).toBeFalsy();
         expect(structuredOf(listRegistriesTool, r).registries.length).toBeGreaterThan(0);
         expect(JSON.stringify(r.structuredContent)).not.toContain('contosoacr');
+        // The label names the file, not where it lives on the user's disk.
+        const shown = JSON.stringify(r.content) + (client.getInstructions() ?? '');
+        expect(shown).toContain('minimal.json');
+        expect(shown).not.toContain(fixture(''));
     });
 
     it('exits non-zero on a broken world, naming the path of the bad field', async () => {

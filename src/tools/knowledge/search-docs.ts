@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/v4';
 import { defineTool } from '../define-tool.js';
+import { oneLine } from '../../log.js';
 import { ToolError } from '../../tool-error.js';
 
 export const SEARCH_LIMIT_MAX = 10;
@@ -45,10 +46,12 @@ export const searchDocsTool = defineTool({
     output,
     async handler({ query, limit }, rt) {
         const kb = rt.knowledge;
+        // Echoed on one line: a newline in the query cannot start a line of its own in our answer.
+        const quoted = `"${oneLine(query.trim())}"`;
         if (kb.queryTerms(query).length === 0) {
             throw new ToolError(
                 'No search terms',
-                query.trim() === '' ? 'the query is empty' : `"${query.trim()}" only has common words that match every page`,
+                query.trim() === '' ? 'the query is empty' : `${quoted} only has common words that match every page`,
                 'ask with topic words, e.g. "pull secret", "arm64 node pool", "conversion failed UNSUPPORTED_PLATFORM" or "pricing"'
             );
         }
@@ -57,14 +60,14 @@ export const searchDocsTool = defineTool({
             return {
                 data: { results: [] },
                 summary:
-                    `No section of the knowledge base matches "${query}". Try other words (a feature, an error code, a command such as ` +
+                    `No section of the knowledge base matches ${quoted}. Try other words (a feature, an error code, a command such as ` +
                     `"az acr artifact-streaming"), or read skill://${kb.skillName}/SKILL.md for the overview and the list of pages.`
             };
         }
         const lines = results.map((r, i) => `${i + 1}. ${r.page} › ${r.heading} (score ${r.score})\n   ${r.snippet}`);
         return {
             data: { results },
-            summary: `${results.length} section${results.length === 1 ? '' : 's'} for "${query}":\n${lines.join('\n')}\nRead a page with resources/read on its URI (linked below).`,
+            summary: `${results.length} section${results.length === 1 ? '' : 's'} for ${quoted}:\n${lines.join('\n')}\nRead a page with resources/read on its URI (linked below).`,
             // One link per result (not per page) so each carries its section in the title.
             links: results.map(r => ({ uri: r.uri, name: r.page, title: `${kb.page(r.page)?.title ?? r.page} › ${r.heading}`, mimeType: 'text/markdown' }))
         };
