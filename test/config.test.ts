@@ -68,10 +68,16 @@ describe('configuration from flags and environment', () => {
             if (c.kind !== 'serve') throw new Error(`expected serve, got ${c.kind}`);
             return c.config;
         };
+        // Every toolset has a read tool now, so the real list accepts any selection.
+        for (const toolsets of ['diagnose', 'diagnose,aks', 'knowledge']) {
+            const c = config(['--toolsets', toolsets, '--read-only']);
+            expect(emptyToolsetsError(c, toolsetsWithTools(c))).toBeUndefined();
+        }
+        const tool = (toolset: ToolDefinition['toolset']) => ({ toolset, kind: 'read' }) as ToolDefinition;
         const diagnose = config(['--toolsets', 'diagnose']);
-        expect(emptyToolsetsError(diagnose, toolsetsWithTools(diagnose))).toMatch(/^invalid --toolsets .*diagnose registers no tool; toolsets with tools: knowledge,acr,aks$/);
-        const some = config(['--toolsets', 'diagnose,aks', '--read-only']);
-        expect(emptyToolsetsError(some, toolsetsWithTools(some))).toBeUndefined();
+        expect(emptyToolsetsError(diagnose, toolsetsWithTools(diagnose, [tool('knowledge'), tool('acr'), tool('aks')]))).toMatch(
+            /^invalid --toolsets .*diagnose registers no tool; toolsets with tools: knowledge,acr,aks$/
+        );
     });
 
     it('counts --read-only when it decides a toolset has no tool', () => {

@@ -40,11 +40,16 @@ describe('tools/list: the public contract', () => {
         }
     });
 
-    it('keeps the whole tools/list small enough not to crowd the model context (< 16 KB)', async () => {
+    it('keeps tools/list small enough not to crowd the model context', async () => {
         const { client } = await connectForTest(app);
-        const size = JSON.stringify((await client.listTools()).tools).length;
-        console.log(`tools/list size: ${size} bytes for ${ALL_TOOLS.length} tools`);
-        expect(size).toBeLessThan(16 * 1024);
+        const { tools } = await client.listTools();
+        // What clients put in front of the model: name, description, input schema (the benchmark issue's ~10 KB
+        // target for all tools). Output schemas validate results and stay out of the prompt, but are bounded too.
+        const visible = JSON.stringify(tools.map(t => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }))).length;
+        const size = JSON.stringify(tools).length;
+        console.log(`tools/list: ${visible} bytes model-visible, ${size} bytes in all, for ${ALL_TOOLS.length} tools`);
+        expect(visible).toBeLessThan(10 * 1024);
+        expect(size).toBeLessThan(32 * 1024);
     });
 
     it('answers an unknown tool with JSON-RPC -32602, not a crash', async () => {

@@ -35,6 +35,8 @@ export interface Descriptor {
 /** Operation ids as ACR returns them (GUIDs); anything else never becomes part of a URL. */
 const OPERATION_ID = /^[A-Za-z0-9-]{1,100}$/;
 const pull = (repo: string) => `repository:${repo}:pull`;
+/** ACR's /acr/v1 metadata routes need metadata_read, which a pull-only scope does not include. */
+const metadata = (repo: string) => `repository:${repo}:metadata_read`;
 const CATALOG = 'registry:catalog:*';
 
 export class AcrClient {
@@ -86,6 +88,21 @@ export class AcrClient {
     /** One token request for the pull scopes of many repositories about to be read (a listing page). */
     async authorizeRepositories(repos: readonly string[], opts: CallOptions): Promise<void> {
         await this.session.accessTokensFor(repos.map(pull), opts);
+    }
+
+    /** One token request for the metadata scopes of many repositories about to be listed. */
+    async authorizeMetadata(repos: readonly string[], opts: CallOptions): Promise<void> {
+        await this.session.accessTokensFor(repos.map(metadata), opts);
+    }
+
+    /** GET /acr/v1/{repo}/_manifests?n=&last= : one page of manifest metadata (sizes, platforms, tags); `last` set when more follow. */
+    async manifestPage(repo: string, opts: CallOptions & { n: number; last?: string }): Promise<{ manifests: unknown[]; last?: string }> {
+        const q = new URLSearchParams({ n: String(opts.n), ...(opts.last ? { last: opts.last } : {}) });
+        const res = await this.get(`/acr/v1/${repo}/_manifests?${q}`, metadata(repo), opts);
+        const body = this.json<{ manifests?: unknown }>(res, `/acr/v1/${repo}/_manifests`);
+        const manifests = Array.isArray(body.manifests) ? body.manifests : [];
+        const next = /rel="?next"?/i.test(res.headers.get('link') ?? '') ? (manifests[manifests.length - 1] as { digest?: unknown } | undefined)?.digest : undefined;
+        return { manifests, ...(typeof next === 'string' ? { last: next } : {}) };
     }
 
     /** GET /acr/v1/{repo}/_streaming → the repository's auto-conversion flag. */

@@ -15,6 +15,7 @@ import { describeFailure } from './errors.js';
 import { DEFAULT_RETRY, type RetrySettings } from './http-policies.js';
 import { inspectImage, type InspectOptions } from './image-inspect.js';
 import { kubeAccessFromKubeconfig, type KubeAccess } from './kube.js';
+import { imagesFromListing, listRawManifests, streamingStateOf, type ListedImage, type StreamingState } from './manifest-listing.js';
 import { findCluster, RegistryLookup } from './lookup.js';
 import { isAcrLoginServer, parseImageRef, type ImageRef } from './names.js';
 import { resolveSubscription } from './subscription.js';
@@ -24,6 +25,7 @@ import type { AgentPoolInfo, CallOptions, ClusterInfo, ImageInspection, Registry
 export type { ImageRef } from './names.js';
 export type * from './types.js';
 export type { KubeAccess } from './kube.js';
+export type { ListedImage, ListedPlatform, StreamingState } from './manifest-listing.js';
 
 export interface AzureAccessOptions {
     cloud?: CloudName;
@@ -121,6 +123,12 @@ export interface AzureAccess {
      */
     authorizeRepositories(reg: RegistryInfo, repositories: readonly string[], opts: CallOptions): Promise<void>;
     getRepositoryStreaming(reg: RegistryInfo, repository: string, opts: CallOptions): Promise<{ convertPushedImages: boolean }>;
+    /** The metadata tokens for repositories about to be listed with listImages, in as few token requests as the caps allow. */
+    authorizeListing(reg: RegistryInfo, repositories: readonly string[], opts: CallOptions): Promise<void>;
+    /** A repository's tagged images with sizes and platforms, from its manifest listing alone (manifest-listing.ts). */
+    listImages(reg: RegistryInfo, repository: string, opts: CallOptions): Promise<ListedImage[]>;
+    /** converted / converting / failed / none, from the referrers and (unless `operations` is false) the last conversion. */
+    streamingState(reg: RegistryInfo, repository: string, digest: string, opts: CallOptions & { operations?: boolean }): Promise<StreamingState>;
     /** `operations: false` skips the last-conversion lookup (for registries that cannot stream). */
     inspectImage(reg: RegistryInfo, ref: ImageRef, opts: CallOptions & InspectOptions): Promise<ImageInspection>;
     findCluster(name: string, opts: CallOptions & { resourceGroup?: string }): Promise<ClusterInfo>;
@@ -187,6 +195,12 @@ export async function createAzureAccess(opts: AzureAccessOptions = {}): Promise<
             boundary(`Getting access to the repositories of ${reg.loginServer}`, () => clientFor(reg).authorizeRepositories(repositories, o)),
         getRepositoryStreaming: (reg, repository, o) =>
             boundary(`Reading the streaming setting of ${reg.loginServer}/${repository}`, () => clientFor(reg).repositoryStreaming(repository, o)),
+        authorizeListing: (reg, repositories, o) =>
+            boundary(`Getting access to the repositories of ${reg.loginServer}`, () => clientFor(reg).authorizeMetadata(repositories, o)),
+        listImages: (reg, repository, o) =>
+            boundary(`Listing the manifests of ${reg.loginServer}/${repository}`, async () => imagesFromListing(repository, await listRawManifests(clientFor(reg), repository, o))),
+        streamingState: (reg, repository, digest, o) =>
+            boundary(`Reading the streaming state of ${reg.loginServer}/${repository}@${digest}`, () => streamingStateOf(clientFor(reg), repository, digest, o)),
         inspectImage: (reg, ref, o) => boundary(`Inspecting ${ref.text}`, () => inspectImage(clientFor(reg), ref, o)),
         findCluster: (name, o) => boundary(`Looking up AKS cluster ${name}`, () => findCluster(arm, sub.id, name, o)),
         listAgentPools: (cluster, o) => boundary(`Listing node pools of ${cluster.name}`, () => arm.listAgentPools(cluster, o)),

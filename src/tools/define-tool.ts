@@ -40,6 +40,8 @@ export interface ToolDeps {
 
 /** What a handler may use besides its arguments. */
 export interface ToolRuntime extends ToolDeps {
+    /** Names of the tools this server registered (--toolsets, --read-only): fixes name only these. */
+    registeredTools: ReadonlySet<string>;
     /** Aborted when the client cancels the call. Pass it to every network call. */
     signal: AbortSignal;
     /** Sends notifications/progress when the client asked for progress; a no-op otherwise. */

@@ -6,13 +6,15 @@ import { getRepositoryStreamingTool } from './acr/get-repository-streaming.js';
 import { inspectImageTool } from './acr/inspect-image.js';
 import { listRegistriesTool } from './acr/list-registries.js';
 import { getStreamingStatusTool } from './aks/get-streaming-status.js';
+import { scanRegistryTool } from './diagnose/scan-registry.js';
 
 export const ALL_TOOLS: readonly ToolDefinition[] = [
     searchDocsTool as unknown as ToolDefinition,
     listRegistriesTool as unknown as ToolDefinition,
     getRepositoryStreamingTool as unknown as ToolDefinition,
     inspectImageTool as unknown as ToolDefinition,
-    getStreamingStatusTool as unknown as ToolDefinition
+    getStreamingStatusTool as unknown as ToolDefinition,
+    scanRegistryTool as unknown as ToolDefinition
 ];
 
 /** The part of the configuration that decides which tools a server registers. */

@@ -20,6 +20,7 @@ export interface ToolHost extends ToolDeps {
 }
 
 export function registerTools(server: McpServer, tools: readonly ToolDefinition[], app: ToolHost): void {
+    const registered: ReadonlySet<string> = new Set(tools.map(t => t.name));
     for (const def of tools) {
         server.registerTool(
             def.name,
@@ -30,15 +31,15 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
                 outputSchema: def.output,
                 annotations: { title: def.title, ...annotationsFor(def) }
             },
-            (async (args: unknown, ctx: ServerContext) => runTool(def, args, ctx, app)) as never
+            (async (args: unknown, ctx: ServerContext) => runTool(def, args, ctx, app, registered)) as never
         );
     }
 }
 
-async function runTool(def: ToolDefinition, args: unknown, ctx: ServerContext, app: ToolHost): Promise<CallToolResult> {
+async function runTool(def: ToolDefinition, args: unknown, ctx: ServerContext, app: ToolHost, registered: ReadonlySet<string>): Promise<CallToolResult> {
     const started = Date.now();
     try {
-        const out = await def.handler(args as never, runtimeFor(ctx, app));
+        const out = await def.handler(args as never, runtimeFor(ctx, app, registered));
         app.log.debug(`${def.name} ok in ${Date.now() - started} ms`);
         return toResult(out, app);
     } catch (e) {
@@ -57,9 +58,10 @@ function asToolError(e: unknown, tool: string, cancelled: boolean): ToolError {
     return new ToolError(`${tool} failed unexpectedly`, message, 'retry; if it keeps failing, run the server with --log-level debug and report the stderr output', 'INTERNAL');
 }
 
-function runtimeFor(ctx: ServerContext, app: ToolHost): ToolRuntime {
+function runtimeFor(ctx: ServerContext, app: ToolHost, registeredTools: ReadonlySet<string>): ToolRuntime {
     const progressToken = ctx.mcpReq._meta?.progressToken;
     return {
+        registeredTools,
         azure: () => app.azure(),
         knowledge: app.knowledge,
         cloud: app.cloud,

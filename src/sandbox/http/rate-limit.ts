@@ -1,6 +1,5 @@
 /**
- * The registry request-rate limit of each ACR service tier. Learn ("Azure Container Registry service tiers",
- * section "Service tier features and limits") gives ReadOps per minute 1,000 / 3,000 / 10,000 and WriteOps per
+ * The registry request-rate limit of each ACR service tier. Learn (ACR service tiers, docs/sources.md) gives ReadOps per minute 1,000 / 3,000 / 10,000 and WriteOps per
  * minute 100 / 500 / 2,000 for Basic / Standard / Premium, as minimum estimates, and says a docker pull is
  * several read operations (the manifest plus one per layer) and a push several writes. Beyond the limit ACR
  * answers 429 TOOMANYREQUESTS; the sandbox adds Retry-After with the seconds until the next operation fits.
@@ -22,7 +21,7 @@ export interface TierLimit {
     burst?: number;
 }
 
-/** Learn, "Azure Container Registry service tiers", Service tier features and limits. */
+/** Learn: ACR service tiers (docs/sources.md), the tier table. */
 export const SKU_RATE_LIMITS: Readonly<Record<Sku, TierLimit>> = {
     Basic: { readOpsPerMinute: 1_000, writeOpsPerMinute: 100 },
     Standard: { readOpsPerMinute: 3_000, writeOpsPerMinute: 500 },

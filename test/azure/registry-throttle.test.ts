@@ -1,0 +1,61 @@
+/** The per-registry gate: how it bounds, pauses and paces requests (a manual clock; no real waiting). */
+import { describe, expect, it } from 'vitest';
+import { RegistryGate } from '../../src/azure/registry-throttle.js';
+
+describe('registry gate', () => {
+    it('admits up to its bound, then the next request waits for a slot', async () => {
+        const g = new RegistryGate(2, () => 0);
+        await g.acquire();
+        await g.acquire();
+        let third = false;
+        const waiting = g.acquire().then(() => (third = true));
+        await Promise.resolve();
+        expect(third).toBe(false);
+        g.release();
+        await waiting;
+        expect(third).toBe(true);
+    });
+
+    it('halves the bound once per round of 429s, starts pacing, and grows back with successes', () => {
+        let t = 1000;
+        const g = new RegistryGate(16, () => t);
+        const admitted: number[] = [];
+        return (async () => {
+            for (let i = 0; i < 8; i++) admitted.push(await g.acquire());
+            for (let i = 0; i < 8; i++) g.release();
+            t = 1010;
+            // Eight 429s for requests of the same round: one decrease, not eight.
+            for (const at of admitted) g.onThrottled(1000, at);
+            expect(g.stats()).toMatchObject({ throttled: 8, limit: 8 });
+            expect(g.stats().ratePerSecond).not.toBeNull();
+            for (let i = 0; i < 200; i++) g.onSuccess();
+            expect(g.stats().limit).toBeGreaterThan(8);
+        })();
+    });
+
+    it('holds every request until Retry-After has passed', async () => {
+        let t = 0;
+        const g = new RegistryGate(4, () => t);
+        const at = await g.acquire();
+        g.release();
+        g.onThrottled(30, at);
+        const start = Date.now();
+        // The clock moves as real time does, so the gate's sleep is what lets the request through.
+        const clock = setInterval(() => (t = Date.now() - start), 1);
+        try {
+            const admittedAt = await g.acquire();
+            expect(admittedAt).toBeGreaterThanOrEqual(30);
+        } finally {
+            clearInterval(clock);
+        }
+    });
+
+    it('gives up waiting when the caller cancels', async () => {
+        const g = new RegistryGate(1, () => 0);
+        await g.acquire();
+        const ac = new AbortController();
+        const waiting = g.acquire(ac.signal);
+        ac.abort();
+        await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+    });
+});
