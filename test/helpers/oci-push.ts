@@ -24,7 +24,7 @@ export const sha256 = (b: Buffer | string): string => `sha256:${createHash('sha2
 export function parseChallenge(header: string | undefined): Record<string, string> | undefined {
     if (!header || !/^Bearer\s/i.test(header)) return undefined;
     const out: Record<string, string> = {};
-    for (const m of header.matchAll(/(\w+)="([^"]*)"/g)) out[m[1]] = m[2];
+    for (const [, key, value] of header.matchAll(/(\w+)="([^"]*)"/g)) if (key !== undefined && value !== undefined) out[key] = value;
     return out;
 }
 

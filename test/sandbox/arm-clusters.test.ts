@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { aksClient, collect } from './sandbox-clients.js';
 import { coreV1 } from './kube-client.js';
+import { must } from '../helpers/must.js';
 
 let sb: Sandbox;
 beforeAll(async () => {
@@ -31,19 +32,19 @@ describe('ARM: managed clusters through @azure/arm-containerservice', () => {
         const client = aksClient(sb);
         const pools = await collect(client.agentPools.list('rg-aks-prod', 'aks-prod'));
         const by = Object.fromEntries(pools.map(p => [p.name!, p]));
-        expect(by.npwin.osType).toBe('Windows');
-        expect(by.armpool.vmSize).toBe('Standard_D4ps_v5');
-        expect(by.katapool.workloadRuntime).toBe('KataVmIsolation');
+        expect(by.npwin?.osType).toBe('Windows');
+        expect(by.armpool?.vmSize).toBe('Standard_D4ps_v5');
+        expect(by.katapool?.workloadRuntime).toBe('KataVmIsolation');
         // A confidential pool shows as AKS shows it: its VM size and a cvm node image, no invented field.
-        expect(by.cvmpool.vmSize).toBe('Standard_DC4as_v5');
-        expect(by.cvmpool.nodeImageVersion).toMatch(/^AKSUbuntu-2004cvmcontainerd-/);
-        expect(by.cvmpool.securityProfile?.enableVtpm).toBe(true);
-        expect(by.cvmpool.tags).toEqual({});
+        expect(by.cvmpool?.vmSize).toBe('Standard_DC4as_v5');
+        expect(by.cvmpool?.nodeImageVersion).toMatch(/^AKSUbuntu-2004cvmcontainerd-/);
+        expect(by.cvmpool?.securityProfile?.enableVtpm).toBe(true);
+        expect(by.cvmpool?.tags).toEqual({});
         // OS Guard is its own OS SKU, with FIPS, secure boot and vTPM, which AKS requires for it.
         expect(by.guardpool).toMatchObject({ osSKU: 'AzureLinuxOSGuard', enableFips: true, securityProfile: { enableSecureBoot: true, enableVtpm: true } });
-        expect(by.guardpool.nodeImageVersion).toMatch(/OSGuard/);
-        expect(by.guardpool.tags).toEqual({});
-        expect(by.flatcar.osSKU).toBe('Flatcar');
+        expect(by.guardpool?.nodeImageVersion).toMatch(/OSGuard/);
+        expect(by.guardpool?.tags).toEqual({});
+        expect(by.flatcar?.osSKU).toBe('Flatcar');
         const cpu = await client.agentPools.get('rg-aks-prod', 'aks-prod', 'cpupool');
         expect(cpu).toMatchObject({ count: 3, mode: 'User', provisioningState: 'Succeeded', orchestratorVersion: '1.30.5', currentOrchestratorVersion: '1.30.5' });
         expect(cpu.powerState?.code).toBe('Running');
@@ -66,7 +67,7 @@ describe('ARM: managed clusters through @azure/arm-containerservice', () => {
         const log = sb.requestLog.entries();
         expect(log[0]).toMatchObject({ listener: 'arm', method: 'PUT', status: 200 });
         expect(log.some(e => /\/locations\/eastus\/operations\//.test(e.path))).toBe(true);
-        expect(sb.world.clusters[0].agentPools.find(p => p.name === 'cpupool')?.artifactStreaming).toBe(true);
+        expect(sb.world.clusters[0]?.agentPools.find(p => p.name === 'cpupool')?.artifactStreaming).toBe(true);
     });
 
     it('accepts a PUT that changes nothing and finishes at once', async () => {
@@ -96,8 +97,8 @@ describe('ARM: managed clusters through @azure/arm-containerservice', () => {
 
     it("returns a kubeconfig that reaches the cluster's API server with client-node", async () => {
         const creds = await aksClient(sb).managedClusters.listClusterUserCredentials('rg-aks-edge', 'aks-edge');
-        expect(creds.kubeconfigs?.[0].name).toBe('clusterUser');
-        const yaml = Buffer.from(creds.kubeconfigs![0].value!).toString('utf8');
+        expect(creds.kubeconfigs?.[0]?.name).toBe('clusterUser');
+        const yaml = Buffer.from(must(creds.kubeconfigs?.[0]?.value, 'a kubeconfig')).toString('utf8');
         expect(yaml).toContain(`server: "${sb.kubeEndpoints['aks-edge']}"`);
         expect(yaml).toContain('certificate-authority-data: ');
         const core = coreV1(yaml);

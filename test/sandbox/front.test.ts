@@ -8,6 +8,7 @@ import { startListener } from '../../src/sandbox/server.js';
 import { createCertificate } from '../../src/sandbox/tls.js';
 import { httpsRequest } from '../helpers/https.js';
 import { acrClient } from './sandbox-clients.js';
+import { must } from '../helpers/must.js';
 
 let sb: Sandbox | undefined;
 afterEach(async () => {
@@ -38,9 +39,9 @@ describe('sandbox HTTPS front', () => {
             expect(origin).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
         }
         // The registry keeps its real login server name: TLS verifies against it.
-        const v2 = await rawGet(sb, sb.registryEndpoints['contosoacr.azurecr.io'], '/v2/', 'contosoacr.azurecr.io');
+        const v2 = await rawGet(sb, must(sb.registryEndpoints['contosoacr.azurecr.io'], 'the contosoacr endpoint'), '/v2/', 'contosoacr.azurecr.io');
         expect(v2.status).toBe(401);
-        const version = await rawGet(sb, sb.kubeEndpoints['aks-prod'], '/version');
+        const version = await rawGet(sb, must(sb.kubeEndpoints['aks-prod'], 'the aks-prod API server'), '/version');
         expect(JSON.parse(version.body).gitVersion).toBe('v1.30.5');
     });
 
@@ -53,8 +54,8 @@ describe('sandbox HTTPS front', () => {
             [429, 'status'],
             [200, undefined]
         ]);
-        expect(log[0].path).toBe('/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-registry/providers/Microsoft.ContainerRegistry/registries/contosoacr');
-        expect(log[0].query).toMatch(/^api-version=/);
+        expect(log[0]?.path).toBe('/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-registry/providers/Microsoft.ContainerRegistry/registries/contosoacr');
+        expect(log[0]?.query).toMatch(/^api-version=/);
         expect(sb.faults.list()).toEqual([]);
     });
 
@@ -62,16 +63,16 @@ describe('sandbox HTTPS front', () => {
         sb = await startSandbox();
         sb.faults.add({ path: '/v2/', registry: 'contosoacr', status: 503, retryAfterSeconds: 2 });
         sb.faults.add({ path: '/api/v1/*', status: 500, times: 1 });
-        const hit = await rawGet(sb, sb.registryEndpoints['contosoacr.azurecr.io'], '/v2/', 'contosoacr.azurecr.io');
+        const hit = await rawGet(sb, must(sb.registryEndpoints['contosoacr.azurecr.io'], 'the contosoacr endpoint'), '/v2/', 'contosoacr.azurecr.io');
         expect(hit.status).toBe(503);
         expect(hit.headers['retry-after']).toBe('2');
         expect(JSON.parse(hit.body).errors[0].code).toBe('UNAVAILABLE');
         // Restricted to contosoacr: another registry is untouched.
-        expect((await rawGet(sb, sb.registryEndpoints['fabrikamstd.azurecr.io'], '/v2/', 'fabrikamstd.azurecr.io')).status).toBe(401);
-        const kube = await rawGet(sb, sb.kubeEndpoints['aks-prod'], '/api/v1/nodes');
+        expect((await rawGet(sb, must(sb.registryEndpoints['fabrikamstd.azurecr.io'], 'the fabrikamstd endpoint'), '/v2/', 'fabrikamstd.azurecr.io')).status).toBe(401);
+        const kube = await rawGet(sb, must(sb.kubeEndpoints['aks-prod'], 'the aks-prod API server'), '/api/v1/nodes');
         expect(JSON.parse(kube.body)).toMatchObject({ kind: 'Status', code: 500 });
         sb.faults.clear();
-        expect((await rawGet(sb, sb.registryEndpoints['contosoacr.azurecr.io'], '/v2/', 'contosoacr.azurecr.io')).status).toBe(401);
+        expect((await rawGet(sb, must(sb.registryEndpoints['contosoacr.azurecr.io'], 'the contosoacr endpoint'), '/v2/', 'contosoacr.azurecr.io')).status).toBe(401);
     });
 
     it('resets the connection; a retrying SDK client recovers', async () => {
@@ -102,7 +103,7 @@ describe('sandbox HTTPS front', () => {
     it('adds latency to every response', async () => {
         sb = await startSandbox({ behaviour: { latencyMs: 120 } });
         await acrClient(sb).registries.get('rg-registry', 'contosoacr');
-        expect(sb.requestLog.entries()[0].durationMs).toBeGreaterThanOrEqual(115);
+        expect(sb.requestLog.entries()[0]?.durationMs).toBeGreaterThanOrEqual(115);
         sb.world.behaviour.latencyMs = 0;
         await acrClient(sb).registries.get('rg-registry', 'contosoacr');
         expect(sb.requestLog.entries()).toHaveLength(2);
@@ -161,7 +162,7 @@ describe('sandbox HTTPS front', () => {
         const badJson = await rawSend(arm, sb.caPem, 'PUT', pool, [Buffer.from('{"properties": ')], { ...auth, 'content-type': 'application/json' });
         expect(badJson.status).toBe(400);
         expect(JSON.parse(badJson.body).error.code).toBe('InvalidRequestContent');
-        const reg = sb.registryEndpoints['contosoacr.azurecr.io'];
+        const reg = must(sb.registryEndpoints['contosoacr.azurecr.io'], 'the contosoacr endpoint');
         const badEscape = await rawSend(reg, sb.caPem, 'GET', '/v2/%E0%A4%A/manifests/v1', []);
         expect(badEscape.status).toBeGreaterThanOrEqual(400);
         expect(badEscape.status).toBeLessThan(500);
@@ -169,10 +170,10 @@ describe('sandbox HTTPS front', () => {
         const unknown = await rawSend(arm, sb.caPem, 'PROPFIND', '/coffee?api-version=2025-01-01', [], auth);
         expect(unknown.status).toBe(404);
         expect(JSON.parse(unknown.body).error.code).toBe('InvalidResourceType');
-        const kube = await rawSend(sb.kubeEndpoints['aks-prod'], sb.caPem, 'GET', '/api/v1/%ZZ', []);
+        const kube = await rawSend(must(sb.kubeEndpoints['aks-prod'], 'the aks-prod API server'), sb.caPem, 'GET', '/api/v1/%ZZ', []);
         expect(JSON.parse(kube.body)).toMatchObject({ kind: 'Status', status: 'Failure' });
         // Still serving.
-        expect((await rawGet(sb, sb.kubeEndpoints['aks-prod'], '/version')).status).toBe(200);
+        expect((await rawGet(sb, must(sb.kubeEndpoints['aks-prod'], 'the aks-prod API server'), '/version')).status).toBe(200);
     });
 });
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { aksClient } from './sandbox-clients.js';
 import { coreV1 } from './kube-client.js';
+import { must } from '../helpers/must.js';
 
 const run = promisify(execFile);
 const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find(p => existsSync(p));
@@ -18,7 +19,7 @@ let kubeconfig: string;
 beforeAll(async () => {
     sb = await startSandbox();
     const creds = await aksClient(sb).managedClusters.listClusterUserCredentials('rg-aks-prod', 'aks-prod');
-    kubeconfig = Buffer.from(creds.kubeconfigs![0].value!).toString('utf8');
+    kubeconfig = Buffer.from(must(creds.kubeconfigs?.[0]?.value, 'a kubeconfig')).toString('utf8');
 });
 afterAll(async () => {
     await sb?.close();
@@ -29,7 +30,7 @@ describe('Kubernetes API of a sandbox cluster, through @kubernetes/client-node',
         const core = coreV1(kubeconfig);
         const list = await core.listNamespacedPod({ namespace: 'web' });
         const secretPod = list.items.find(p => p.metadata?.name === 'frontend-0')!;
-        expect(secretPod.spec?.containers[0].image).toBe('contosoacr.azurecr.io/web/frontend:1.4.0');
+        expect(secretPod.spec?.containers[0]?.image).toBe('contosoacr.azurecr.io/web/frontend:1.4.0');
         expect(secretPod.spec?.imagePullSecrets).toEqual([{ name: 'acr-pull-secret' }]);
         expect(secretPod.spec?.nodeName).toMatch(/^aks-gpupool-\d{8}-vmss00000[01]$/);
         expect(secretPod.status?.phase).toBe('Running');
@@ -39,7 +40,7 @@ describe('Kubernetes API of a sandbox cluster, through @kubernetes/client-node',
         expect(upgrade.status?.conditions?.find(c => c.type === 'Ready')?.status).toBe('True');
 
         const all = await core.listPodForAllNamespaces();
-        expect(all.items.length).toBe(sb.world.clusters[0].pods.length);
+        expect(all.items.length).toBe(sb.world.clusters[0]?.pods.length);
         await expect(core.readNamespacedPod({ namespace: 'ml', name: 'nosuchpod' })).rejects.toMatchObject({ code: 404 });
     });
 
@@ -50,7 +51,7 @@ describe('Kubernetes API of a sandbox cluster, through @kubernetes/client-node',
         const reasons = ev.items.map(e => e.reason);
         expect(reasons).toEqual(['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started']);
         const pulled = ev.items.find(e => e.reason === 'Pulled')!;
-        const size = sb.world.registries[0].repositories[0].images[1].platforms[0].layerSizes.reduce((a, b) => a + b, 0);
+        const size = must(sb.world.registries[0]?.repositories[0]?.images[1]?.platforms[0], 'the demo image ml/trainer:v2').layerSizes.reduce((a, b) => a + b, 0);
         expect(pulled.message).toBe(
             `Successfully pulled image "contosoacr.azurecr.io/ml/trainer:v2" in 3m32.4s (3m32.4s including waiting). Image size: ${size} bytes.`
         );
@@ -61,18 +62,18 @@ describe('Kubernetes API of a sandbox cluster, through @kubernetes/client-node',
 
     it("returns the world's extra events verbatim (the acr-mirror 503)", async () => {
         const creds = await aksClient(sb).managedClusters.listClusterUserCredentials('rg-aks-edge', 'aks-edge');
-        const core = coreV1(Buffer.from(creds.kubeconfigs![0].value!).toString('utf8'));
+        const core = coreV1(Buffer.from(must(creds.kubeconfigs?.[0]?.value, 'a kubeconfig')).toString('utf8'));
         const ev = await core.listNamespacedEvent({ namespace: 'default', fieldSelector: 'involvedObject.name=edge-trainer-0,type=Warning' });
-        expect(ev.items[0].message).toMatch(/HEAD request to http:\/\/localhost:8578\/v2\/ml\/trainer\/manifests\/v1\?ns=contosoacr\.azurecr\.io: 503 Service Unavailable$/);
+        expect(ev.items[0]?.message).toMatch(/HEAD request to http:\/\/localhost:8578\/v2\/ml\/trainer\/manifests\/v1\?ns=contosoacr\.azurecr\.io: 503 Service Unavailable$/);
         const pod = await core.readNamespacedPod({ namespace: 'default', name: 'edge-trainer-0' });
         expect(pod.status?.phase).toBe('Pending');
-        expect(pod.status?.containerStatuses?.[0].state?.waiting?.reason).toBe('ImagePullBackOff');
+        expect(pod.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe('ImagePullBackOff');
     });
 
     it('lists nodes per pool with AKS labels, arm64 for p-series VM sizes, OS Guard and confidential VMs as AKS labels them', async () => {
         const core = coreV1(kubeconfig);
         const nodes = (await core.listNode()).items;
-        const count = sb.world.clusters[0].agentPools.reduce((n, p) => n + p.count, 0);
+        const count = must(sb.world.clusters[0], 'the demo cluster aks-prod').agentPools.reduce((n, p) => n + p.count, 0);
         expect(nodes).toHaveLength(count);
         const arm = nodes.find(n => n.metadata?.labels?.['kubernetes.azure.com/agentpool'] === 'armpool')!;
         expect(arm.metadata?.name).toMatch(/^aks-armpool-\d{8}-vmss000000$/);
@@ -126,9 +127,9 @@ describe('clusters of one name in two resource groups', () => {
             world: { version: 1, subscription: { id: '00000000-0000-0000-0000-000000000001', tenantId: 't' }, clusters: [twin('rg-a', 'pod-a'), twin('rg-b', 'pod-b')] }
         });
         try {
-            for (const [rg, pod] of [['rg-a', 'pod-a'], ['rg-b', 'pod-b']]) {
+            for (const [rg, pod] of [['rg-a', 'pod-a'], ['rg-b', 'pod-b']] as const) {
                 const creds = await aksClient(s).managedClusters.listClusterUserCredentials(rg, 'twin');
-                const core = coreV1(Buffer.from(creds.kubeconfigs![0].value!).toString('utf8'));
+                const core = coreV1(Buffer.from(must(creds.kubeconfigs?.[0]?.value, 'a kubeconfig')).toString('utf8'));
                 expect((await core.listNamespacedPod({ namespace: 'default' })).items.map(p => p.metadata?.name)).toEqual([pod]);
             }
         } finally {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runSandboxServe } from '../../src/sandbox/serve-command.js';
 import { coreV1 } from './kube-client.js';
+import { must } from '../helpers/must.js';
 
 describe('acr-streaming-mcp sandbox serve', () => {
     it('prints every endpoint, the CA and ready-to-paste commands, and writes a usable kubeconfig per cluster', async () => {
@@ -14,13 +15,13 @@ describe('acr-streaming-mcp sandbox serve', () => {
             expect(text).toMatch(/^registry\s+minimalacr\.azurecr\.io -> https:\/\/127\.0\.0\.1:\d+$/m);
             const kube = /^kubernetes API\s+aks-min -> (\S+)\s+\(kubeconfig (\S+)\)$/m.exec(text);
             expect(kube).not.toBeNull();
-            const ca = /^CA certificate\s+(\S+)$/m.exec(text)![1];
+            const ca = must(/^CA certificate\s+(\S+)$/m.exec(text)?.[1], 'the CA certificate line');
             expect(readFileSync(ca, 'utf8')).toMatch(/BEGIN CERTIFICATE/);
             expect(text).toContain(`curl --cacert ${ca}`);
             expect(text).toContain('kubectl --kubeconfig ');
             expect(text).toContain('skopeo inspect --cert-dir ');
 
-            const pods = await coreV1(readFileSync(kube![2], 'utf8')).listNamespacedPod({ namespace: 'default' });
+            const pods = await coreV1(readFileSync(must(kube?.[2], 'the kubeconfig path'), 'utf8')).listNamespacedPod({ namespace: 'default' });
             expect(pods.items.map(p => p.metadata?.name)).toEqual(['app-0', 'app-1']);
             await running.close();
             expect(existsSync(ca)).toBe(false);

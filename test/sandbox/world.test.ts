@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEMO_WORLD_PATH, loadWorld, WorldError } from '../../src/sandbox/world/load-world.js';
 import { architectureOfVmSize } from '../../src/streaming/vm-size.js';
+import { must } from '../helpers/must.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/worlds/${name}`, import.meta.url));
 
@@ -25,12 +26,12 @@ describe('sandbox world loading', () => {
         expect(reg('woodgrovecmk').customerManagedKey).toBe(true);
 
         const images = w.registries.flatMap(r => r.repositories.flatMap(repo => repo.images));
-        const size = (i: (typeof images)[number]) => i.platforms[0].layerSizes.reduce((a, b) => a + b, 0);
+        const size = (i: (typeof images)[number]) => must(i.platforms[0], 'a platform').layerSizes.reduce((a, b) => a + b, 0);
         expect(new Set(images.map(i => i.streaming))).toEqual(new Set(['none', 'converted', 'converting', 'failed']));
         expect(images.some(i => i.mediaType === 'other')).toBe(true);
         expect(images.some(i => i.tags.length === 0)).toBe(true);
-        expect(images.some(i => i.platforms.length === 1 && i.platforms[0].architecture === 'arm64')).toBe(true);
-        expect(images.some(i => i.platforms[0].os === 'windows')).toBe(true);
+        expect(images.some(i => i.platforms.length === 1 && i.platforms[0]?.architecture === 'arm64')).toBe(true);
+        expect(images.some(i => i.platforms[0]?.os === 'windows')).toBe(true);
         expect(images.some(i => i.mediaType === 'oci-index' && i.platforms.some(p => p.architecture === 'amd64') && i.platforms.some(p => p.architecture === 'arm64'))).toBe(true);
         expect(images.some(i => i.mediaType.endsWith('list') && !i.platforms.some(p => p.architecture === 'amd64'))).toBe(true);
         expect(images.some(i => size(i) > 30 * 1024 ** 3)).toBe(true);
@@ -53,9 +54,9 @@ describe('sandbox world loading', () => {
         expect(pods.some(p => (p.pullSeconds ?? 0) > 120)).toBe(true);
         // REGISTRY_NOT_FOUND, IMAGE_NOT_FOUND and NODEPOOL_UPDATING need a pod or pool of their own.
         const loginServers = new Set(w.registries.map(r => `${r.name.toLowerCase()}.azurecr.io`));
-        expect(pods.some(p => !loginServers.has(p.image.split('/')[0]))).toBe(true);
+        expect(pods.some(p => !loginServers.has(p.image.split('/')[0] ?? ''))).toBe(true);
         const tagged = new Set(w.registries.flatMap(r => r.repositories.flatMap(repo => repo.images.flatMap(i => i.tags.map(t => `${r.name.toLowerCase()}.azurecr.io/${repo.name}:${t}`)))));
-        expect(pods.some(p => loginServers.has(p.image.split('/')[0]) && !p.image.includes('@') && !tagged.has(p.image))).toBe(true);
+        expect(pods.some(p => loginServers.has(p.image.split('/')[0] ?? '') && !p.image.includes('@') && !tagged.has(p.image))).toBe(true);
         expect(pools.some(p => p.provisioningState === 'Updating')).toBe(true);
 
         expect(w.clusters.some(c => !c.acrPull.includes('contosoacr'))).toBe(true);
@@ -65,13 +66,13 @@ describe('sandbox world loading', () => {
 
     it('fills defaults and pushedAt when loading an object', async () => {
         const w = await loadWorld(fixture('minimal.json'));
-        expect(w.registries[0].location).toBe('eastus');
-        expect(w.registries[0].repositories[0].images[0].pushedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
-        expect(w.clusters[0].agentPools[0].artifactStreaming).toBe(false);
+        expect(w.registries[0]?.location).toBe('eastus');
+        expect(w.registries[0]?.repositories[0]?.images[0]?.pushedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+        expect(w.clusters[0]?.agentPools[0]?.artifactStreaming).toBe(false);
         expect(w.behaviour.latencyMs).toBe(0);
         // The load time is the caller's clock (the sandbox passes its injected one), not the wall clock.
         const at = await loadWorld(fixture('minimal.json'), new Date('2030-01-02T03:04:05Z'));
-        expect(at.registries[0].repositories[0].images[0].pushedAt).toBe('2030-01-02T03:04:05.000Z');
+        expect(at.registries[0]?.repositories[0]?.images[0]?.pushedAt).toBe('2030-01-02T03:04:05.000Z');
     });
 
     it('names the JSON path of a bad enum value', async () => {

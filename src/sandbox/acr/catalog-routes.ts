@@ -12,7 +12,8 @@ export function catalog(ctx: AcrContext, req: SandboxRequest, api: 'acr' | 'v2')
     const names = [...ctx.state.repos.keys()].sort(byName);
     const page = pageOf(names, n => n, p, true);
     const path = api === 'acr' ? '/acr/v1/_catalog' : '/v2/_catalog';
-    const headers = page.hasMore ? linkHeader(path, page.items[page.items.length - 1], p.n) : {};
+    const last = page.items.at(-1);
+    const headers = page.hasMore && last !== undefined ? linkHeader(path, last, p.n) : {};
     return json(200, { repositories: page.items }, headers);
 }
 

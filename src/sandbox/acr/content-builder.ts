@@ -90,7 +90,8 @@ export function buildWorldImage(seed: string, image: WorldImage): BuiltImage {
     const kind = image.mediaType;
     if (kind === 'oci-manifest' || kind === 'docker-manifest' || kind === 'other') {
         const style: Style = kind === 'docker-manifest' ? 'docker' : kind === 'other' ? 'other' : 'oci';
-        const top = buildSingle(seed, image.platforms[0], style, blobs);
+        // The world schema requires at least one platform (and exactly one for a single manifest).
+        const top = buildSingle(seed, image.platforms[0]!, style, blobs);
         return { manifests: [top], blobs, top };
     }
     const style: Style = kind === 'docker-manifest-list' ? 'docker' : 'oci';

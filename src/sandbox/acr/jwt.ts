@@ -23,10 +23,10 @@ export function encodeJwt(payload: JwtPayload, key: Buffer): string {
 
 /** Reads the payload of any 3-part JWT without checking a signature; undefined when not JWT-shaped. */
 export function decodeJwt(token: string): JwtPayload | undefined {
-    const parts = token.split('.');
-    if (parts.length !== 3) return undefined;
+    const [, body, signature, extra] = token.split('.');
+    if (body === undefined || signature === undefined || extra !== undefined) return undefined;
     try {
-        const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+        const payload: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
         return payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? (payload as JwtPayload) : undefined;
     } catch {
         return undefined;
@@ -35,10 +35,10 @@ export function decodeJwt(token: string): JwtPayload | undefined {
 
 /** The payload of a token this handler issued (HMAC matches), else undefined. Expiry is the caller's check. */
 export function verifyJwt(token: string, key: Buffer): JwtPayload | undefined {
-    const parts = token.split('.');
-    if (parts.length !== 3) return undefined;
-    const expected = Buffer.from(sign(`${parts[0]}.${parts[1]}`, key));
-    const actual = Buffer.from(parts[2]);
+    const [header, body, signature, extra] = token.split('.');
+    if (header === undefined || body === undefined || signature === undefined || extra !== undefined) return undefined;
+    const expected = Buffer.from(sign(`${header}.${body}`, key));
+    const actual = Buffer.from(signature);
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
     return decodeJwt(token);
 }

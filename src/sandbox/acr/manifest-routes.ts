@@ -20,7 +20,7 @@ export const V2_HEADERS = { 'docker-distribution-api-version': 'registry/2.0' };
 function acceptable(req: SandboxRequest, mediaType: string): boolean {
     const accept = String(req.headers.accept ?? '')
         .split(',')
-        .map(a => a.split(';')[0].trim().toLowerCase())
+        .map(a => (a.split(';')[0] ?? '').trim().toLowerCase())
         .filter(Boolean);
     const manifestTypes = accept.filter(a => a.startsWith('application/vnd.'));
     return manifestTypes.length === 0 || accept.includes('*/*') || manifestTypes.includes(mediaType);
@@ -68,7 +68,7 @@ export function putManifest(ctx: AcrContext, req: SandboxRequest, repoName: stri
     if (!isDigest && !TAG_RE.test(reference)) return acrError(400, 'TAG_INVALID', 'manifest tag did not match URI', { tag: reference });
     const doc = parseManifestJson(req.body);
     if (!doc) return acrError(400, 'MANIFEST_INVALID', 'manifest invalid: the body is not a JSON object');
-    const ctype = String(req.headers['content-type'] ?? '').split(';')[0].trim();
+    const ctype = (String(req.headers['content-type'] ?? '').split(';')[0] ?? '').trim();
     const declared = typeof doc.mediaType === 'string' ? doc.mediaType : undefined;
     const mediaType = ctype || declared;
     if (!mediaType) return acrError(400, 'MANIFEST_INVALID', 'manifest invalid: no media type (Content-Type or mediaType)');
@@ -120,6 +120,7 @@ export function listV2Tags(ctx: AcrContext, req: SandboxRequest, repoName: strin
     const p = pageParams(req.url);
     if (isResponse(p)) return p;
     const page = pageOf([...repo.tags.keys()].sort(byName), t => t, p, true);
-    const headers = page.hasMore ? linkHeader(`/v2/${repo.name}/tags/list`, page.items[page.items.length - 1], p.n) : {};
+    const last = page.items.at(-1);
+    const headers = page.hasMore && last !== undefined ? linkHeader(`/v2/${repo.name}/tags/list`, last, p.n) : {};
     return json(200, { name: repo.name, tags: page.items }, { ...V2_HEADERS, ...headers });
 }

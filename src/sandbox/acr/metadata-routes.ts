@@ -52,9 +52,8 @@ export function listTags(ctx: AcrContext, req: SandboxRequest, repoName: string)
     const digest = req.url.searchParams.get('digest');
     const all = ordered([...repo.tags.values()].filter(t => !digest || t.digest === digest), t => t.name, orderby);
     const page = pageOf(all, t => t.name, p, !orderby);
-    const headers = page.hasMore
-        ? linkHeader(`/acr/v1/${repo.name}/_tags`, page.items[page.items.length - 1].name, p.n, orderby ? { orderby } : {})
-        : {};
+    const last = page.items.at(-1);
+    const headers = page.hasMore && last ? linkHeader(`/acr/v1/${repo.name}/_tags`, last.name, p.n, orderby ? { orderby } : {}) : {};
     return json(200, { registry: ctx.loginServer, imageName: repo.name, tags: page.items.map(tagView) }, headers);
 }
 
@@ -83,9 +82,8 @@ export function listManifests(ctx: AcrContext, req: SandboxRequest, repoName: st
     const orderby = req.url.searchParams.get('orderby');
     const all = ordered([...repo.manifests.values()], m => m.digest, orderby);
     const page = pageOf(all, m => m.digest, p, !orderby);
-    const headers = page.hasMore
-        ? linkHeader(`/acr/v1/${repo.name}/_manifests`, page.items[page.items.length - 1].digest, p.n, orderby ? { orderby } : {})
-        : {};
+    const last = page.items.at(-1);
+    const headers = page.hasMore && last ? linkHeader(`/acr/v1/${repo.name}/_manifests`, last.digest, p.n, orderby ? { orderby } : {}) : {};
     return json(200, { registry: ctx.loginServer, imageName: repo.name, manifests: page.items.map(m => manifestView(ctx, repo, m)) }, headers);
 }
 

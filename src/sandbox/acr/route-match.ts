@@ -20,22 +20,24 @@ export type Route =
     | { kind: 'acr-operation'; repo: string; id: string; cancel: boolean }
     | { kind: 'unknown' };
 
+// `m[n]!` marks a required capture group of the pattern that matched: a match always sets it. Optional
+// groups (`(?:…)?`, `([^/]*)`) stay possibly undefined.
 const PATTERNS: Array<[RegExp, (m: RegExpExecArray) => Route]> = [
     [/^\/v2\/?$/, () => ({ kind: 'v2-base' })],
     [/^\/v2\/_catalog$/, () => ({ kind: 'catalog', api: 'v2' })],
     [/^\/acr\/v1\/_catalog$/, () => ({ kind: 'catalog', api: 'acr' })],
     [/^\/oauth2\/exchange$/, () => ({ kind: 'exchange' })],
     [/^\/oauth2\/token$/, () => ({ kind: 'token' })],
-    [/^\/v2\/(.+)\/manifests\/([^/]+)$/, m => ({ kind: 'v2-manifest', repo: m[1], reference: m[2] })],
-    [/^\/v2\/(.+)\/blobs\/uploads\/?([^/]*)$/, m => ({ kind: 'v2-upload', repo: m[1], uploadId: m[2] || undefined })],
-    [/^\/v2\/(.+)\/blobs\/([^/]+)$/, m => ({ kind: 'v2-blob', repo: m[1], digest: m[2] })],
-    [/^\/v2\/(.+)\/tags\/list$/, m => ({ kind: 'v2-tags', repo: m[1] })],
-    [/^\/v2\/(.+)\/referrers\/([^/]+)$/, m => ({ kind: 'v2-referrers', repo: m[1], digest: m[2] })],
-    [/^\/acr\/v1\/(.+)\/_tags(?:\/([^/]+))?$/, m => ({ kind: 'acr-tags', repo: m[1], tag: m[2] })],
-    [/^\/acr\/v1\/(.+)\/_manifests(?:\/([^/]+))?$/, m => ({ kind: 'acr-manifests', repo: m[1], digest: m[2] })],
-    [/^\/acr\/v1\/(.+)\/_streaming(?:\/([^/]+))?$/, m => ({ kind: 'acr-streaming', repo: m[1], digest: m[2] })],
-    [/^\/acr\/v1\/(.+)\/_operations\/([^/:]+)(:cancel)?$/, m => ({ kind: 'acr-operation', repo: m[1], id: m[2], cancel: m[3] !== undefined })],
-    [/^\/acr\/v1\/([^_].*)$/, m => ({ kind: 'acr-repo', repo: m[1] })]
+    [/^\/v2\/(.+)\/manifests\/([^/]+)$/, m => ({ kind: 'v2-manifest', repo: m[1]!, reference: m[2]! })],
+    [/^\/v2\/(.+)\/blobs\/uploads\/?([^/]*)$/, m => ({ kind: 'v2-upload', repo: m[1]!, uploadId: m[2] || undefined })],
+    [/^\/v2\/(.+)\/blobs\/([^/]+)$/, m => ({ kind: 'v2-blob', repo: m[1]!, digest: m[2]! })],
+    [/^\/v2\/(.+)\/tags\/list$/, m => ({ kind: 'v2-tags', repo: m[1]! })],
+    [/^\/v2\/(.+)\/referrers\/([^/]+)$/, m => ({ kind: 'v2-referrers', repo: m[1]!, digest: m[2]! })],
+    [/^\/acr\/v1\/(.+)\/_tags(?:\/([^/]+))?$/, m => ({ kind: 'acr-tags', repo: m[1]!, tag: m[2] })],
+    [/^\/acr\/v1\/(.+)\/_manifests(?:\/([^/]+))?$/, m => ({ kind: 'acr-manifests', repo: m[1]!, digest: m[2] })],
+    [/^\/acr\/v1\/(.+)\/_streaming(?:\/([^/]+))?$/, m => ({ kind: 'acr-streaming', repo: m[1]!, digest: m[2] })],
+    [/^\/acr\/v1\/(.+)\/_operations\/([^/:]+)(:cancel)?$/, m => ({ kind: 'acr-operation', repo: m[1]!, id: m[2]!, cancel: m[3] !== undefined })],
+    [/^\/acr\/v1\/([^_].*)$/, m => ({ kind: 'acr-repo', repo: m[1]! })]
 ];
 
 const PREFIXES = ['/v2', '/acr/', '/oauth2/'];

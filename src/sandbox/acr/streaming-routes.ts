@@ -9,7 +9,7 @@ import { acrError, nameUnknown, operationUnknown } from './acr-errors.js';
 import { DIGEST_RE } from './media-types.js';
 import { ONGOING, type Operation } from './operations.js';
 
-function opHeaders(ctx: AcrContext, op: Operation): Record<string, string> {
+function opHeaders(ctx: AcrContext, op: Operation): { location: string; 'operation-location': string; 'operation-id': string } {
     const url = `${ctx.origin}/acr/v1/${op.repo}/_operations/${op.id}`;
     return { location: url, 'operation-location': url, 'operation-id': op.id };
 }

@@ -146,9 +146,9 @@ export class TokenService {
     /** Reads `Authorization: Bearer <access token>` and says whether it is one of ours and unexpired. */
     checkBearer(req: SandboxRequest): BearerCheck {
         const header = String(req.headers.authorization ?? '');
-        const m = /^Bearer\s+(\S+)$/i.exec(header);
-        if (!m) return { ok: false, reason: 'missing' };
-        const p = verifyJwt(m[1], this.key);
+        const [, token] = /^Bearer\s+(\S+)$/i.exec(header) ?? [];
+        if (token === undefined) return { ok: false, reason: 'missing' };
+        const p = verifyJwt(token, this.key);
         if (!p || p.grant_type !== 'access_token' || p.aud !== this.opts.loginServer || !Array.isArray(p.access)) return { ok: false, reason: 'invalid' };
         if (typeof p.exp !== 'number' || p.exp <= this.nowSeconds()) return { ok: false, reason: 'expired' };
         return { ok: true, access: p.access as AccessEntry[], sub: String(p.sub) };
@@ -156,9 +156,9 @@ export class TokenService {
 }
 
 function parseBasic(header: string | undefined): { user: string; password: string } | undefined {
-    const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
-    if (!m) return undefined;
-    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+    const [, encoded] = /^Basic\s+(\S+)$/i.exec(header ?? '') ?? [];
+    if (encoded === undefined) return undefined;
+    const decoded = Buffer.from(encoded, 'base64').toString('utf8');
     const i = decoded.indexOf(':');
     return i < 0 ? undefined : { user: decoded.slice(0, i), password: decoded.slice(i + 1) };
 }

@@ -27,7 +27,8 @@ export function loadRegistryContent(ctx: AcrContext): void {
                 // The world is authoritative: even an image the rules would refuse gets its referrer.
                 const d = decideConversion(ctx.state, repo, digest);
                 const top = repo.manifests.get(digest);
-                const source = d.ok ? d.amd64 : top?.references.length ? repo.manifests.get(top.references[0].digest) : top;
+                const first = top?.references[0];
+                const source = d.ok ? d.amd64 : first ? repo.manifests.get(first.digest) : top;
                 if (source) ctx.attachStreamingArtifact(repo, digest, source, created);
                 ctx.ops.recordTerminal(repo.name, digest, nowMs);
             } else if (image.streaming === 'converting') {

@@ -80,7 +80,7 @@ function create(ctx: ArmContext, req: SandboxRequest, c: WorldCluster, name: str
     });
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        return armError(400, 'InvalidParameter', `The value of parameter '${issue.path.join('.') || 'properties'}' is invalid: ${issue.message}.`);
+        return armError(400, 'InvalidParameter', `The value of parameter '${issue?.path.join('.') || 'properties'}' is invalid: ${issue?.message ?? 'not accepted'}.`);
     }
     const pool = parsed.data;
     if (pool.osType === 'Windows' && pool.artifactStreaming) return windowsStreamingError();
@@ -134,7 +134,7 @@ function update(ctx: ArmContext, req: SandboxRequest, c: WorldCluster, pool: Wor
     return ok(agentPoolJson(ctx, c, pool), { 'azure-asyncoperation': operationUrl(ctx, op, apiVersion(req)) });
 }
 
-const POOLS = `${RG}/providers/Microsoft.ContainerService/managedClusters/{name}/agentPools`;
+const POOLS = `${RG}/providers/Microsoft.ContainerService/managedClusters/{name}/agentPools` as const;
 const POOL_TYPE = 'Microsoft.ContainerService/managedClusters/agentPools';
 
 export const agentPoolRoutes: ArmRoute[] = [

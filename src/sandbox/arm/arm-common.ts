@@ -23,25 +23,32 @@ export interface ArmContext {
     caPem: string;
 }
 
-export type Params = Record<string, string>;
+/** The `{name}` placeholders of a route template, as a union of their names. */
+export type ParamNames<T extends string> = T extends `${string}{${infer N}}${infer Rest}` ? N | ParamNames<Rest> : never;
+/** A matched route's path parameters: exactly the template's placeholders, each set (a named group of a match). */
+export type Params<T extends string = string> = Record<ParamNames<T>, string>;
+
+type Handler<T extends string> = (req: SandboxRequest, p: Params<T>, ctx: ArmContext) => SandboxResponse | Promise<SandboxResponse>;
 
 export interface ArmRoute {
     method: string;
     re: RegExp;
-    handle(req: SandboxRequest, p: Params, ctx: ArmContext): SandboxResponse | Promise<SandboxResponse>;
+    /** p: the named groups of `re`'s match, every one of them set (no group is optional). */
+    handle(req: SandboxRequest, p: Record<string, string>, ctx: ArmContext): SandboxResponse | Promise<SandboxResponse>;
 }
 
 export function armError(status: number, code: string, message: string, headers: Record<string, string> = {}): SandboxResponse {
     return json(status, { error: { code, message } }, headers);
 }
 
-/** `{name}` becomes a named group matching one path segment. */
-export function route(method: string, template: string, handle: ArmRoute['handle']): ArmRoute {
+/** `{name}` becomes a named group matching one path segment; the handler gets those names typed from the template. */
+export function route<T extends string>(method: string, template: T, handle: Handler<T>): ArmRoute {
     const body = template
         .split(/(\{[a-zA-Z]+\})/)
         .map(part => (part.startsWith('{') ? `(?<${part.slice(1, -1)}>[^/]+)` : part.replace(/[.+?^$()|[\]\\]/g, '\\$&')))
         .join('');
-    return { method, re: new RegExp(`^${body}$`, 'i'), handle };
+    // The template's placeholders are exactly the regex's groups, all required: a match sets every one.
+    return { method, re: new RegExp(`^${body}$`, 'i'), handle: handle as ArmRoute['handle'] };
 }
 
 export const RG = '/subscriptions/{sub}/resourceGroups/{rg}';

@@ -65,11 +65,13 @@ function credentials(ctx: ArmContext, rg: string, name: string, kind: 'clusterUs
     const f = findCluster(ctx, rg, name);
     if (!f.c) return f.error;
     const access = ctx.kube[kubeAccessKey(f.c)];
+    // Every world cluster gets an API server at start; one without is a sandbox bug, said as ARM would.
+    if (!access) return armError(500, 'InternalServerError', `The cluster '${f.c.name}' has no API server.`);
     const yaml = buildKubeconfig({ cluster: f.c.name, resourceGroup: f.c.resourceGroup, server: access.server, caPem: ctx.caPem, token: access.token, kind });
     return ok({ kubeconfigs: [{ name: kind, value: Buffer.from(yaml, 'utf8').toString('base64') }] });
 }
 
-const MC = `${RG}/providers/Microsoft.ContainerService/managedClusters/{name}`;
+const MC = `${RG}/providers/Microsoft.ContainerService/managedClusters/{name}` as const;
 
 export const managedClusterRoutes: ArmRoute[] = [
     route('GET', `${SUB}/providers/Microsoft.ContainerService/managedClusters`, (_q, _p, ctx) => list(ctx.state.clusters().map(c => clusterJson(ctx, c)))),

@@ -121,7 +121,7 @@ function findRegistry(ctx: ArmContext, rg: string, name: string) {
     return r ? { r } : { error: resourceNotFound(TYPE, name, rg) };
 }
 
-const REG = `${RG}/providers/Microsoft.ContainerRegistry/registries/{name}`;
+const REG = `${RG}/providers/Microsoft.ContainerRegistry/registries/{name}` as const;
 
 export const registryRoutes: ArmRoute[] = [
     route('GET', `${SUB}/providers/Microsoft.ContainerRegistry/registries`, (_q, _p, ctx) =>

@@ -82,6 +82,7 @@ export const roleAssignmentRoutes: ArmRoute[] = [
     {
         method: 'GET',
         re: /^(?<scope>\/subscriptions\/[^/]+(?:\/.+)?)\/providers\/Microsoft\.Authorization\/roleAssignments$/i,
-        handle: (req, p, ctx) => handle(req, p.scope, ctx)
+        // `scope` is the pattern's one required group, so a match always sets it.
+        handle: (req, p, ctx) => handle(req, p.scope!, ctx)
     }
 ];

@@ -46,11 +46,10 @@ function get(obj: unknown, dotted: string): unknown {
 export function matchesFieldSelector(obj: object, selector: string | null): boolean {
     if (!selector) return true;
     return selector.split(',').every(term => {
-        const m = /^([^!=]+)(==|=|!=)(.*)$/.exec(term.trim());
-        if (!m) return true;
-        const value = get(obj, m[1].trim());
-        const eq = String(value ?? '') === m[3].trim();
-        return m[2] === '!=' ? !eq : eq;
+        const [, key, op, want] = /^([^!=]+)(==|=|!=)(.*)$/.exec(term.trim()) ?? [];
+        if (key === undefined || want === undefined) return true;
+        const eq = String(get(obj, key.trim()) ?? '') === want.trim();
+        return op === '!=' ? !eq : eq;
     });
 }
 
@@ -62,9 +61,9 @@ export function matchesLabelSelector(labels: Record<string, string> | undefined,
         const t = term.trim();
         if (!t) return true;
         if (t.startsWith('!')) return !(t.slice(1) in l);
-        const m = /^([^!=]+)(==|=|!=)(.*)$/.exec(t);
-        if (!m) return t in l;
-        const eq = l[m[1].trim()] === m[3].trim();
-        return m[2] === '!=' ? !eq : eq;
+        const [, key, op, want] = /^([^!=]+)(==|=|!=)(.*)$/.exec(t) ?? [];
+        if (key === undefined || want === undefined) return t in l;
+        const eq = l[key.trim()] === want.trim();
+        return op === '!=' ? !eq : eq;
     });
 }

@@ -70,31 +70,30 @@ function route(ctx: KubeContext, req: SandboxRequest, path: string): SandboxResp
     if (path === '/api/v1/events') return kubeList('EventList', filtered(req, pods().flatMap(p => podEvents(state, c, p)) as Obj[]));
     if (path === '/api/v1/nodes') return kubeList('NodeList', filtered(req, clusterNodes(c).map(n => nodeJson(state, c, n)) as Obj[]));
 
-    let m = /^\/api\/v1\/nodes\/([^/]+)$/.exec(path);
-    if (m) {
-        const n = clusterNodes(c).find(x => x.name === m![1]);
-        return n ? json(200, nodeJson(state, c, n)) : notFound('nodes', m[1]);
+    const [, node] = /^\/api\/v1\/nodes\/([^/]+)$/.exec(path) ?? [];
+    if (node !== undefined) {
+        const n = clusterNodes(c).find(x => x.name === node);
+        return n ? json(200, nodeJson(state, c, n)) : notFound('nodes', node);
     }
-    m = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(path);
-    if (m) return namespaces(c).includes(m[1]) ? json(200, namespaceJson(m[1])) : notFound('namespaces', m[1]);
+    const [, namespace] = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(path) ?? [];
+    if (namespace !== undefined) return namespaces(c).includes(namespace) ? json(200, namespaceJson(namespace)) : notFound('namespaces', namespace);
     if (path === '/api/v1/serviceaccounts') return kubeList('ServiceAccountList', filtered(req, serviceAccounts(c).map(a => serviceAccountJson(c, a)) as Obj[]));
-    m = /^\/api\/v1\/namespaces\/([^/]+)\/serviceaccounts(?:\/([^/]+))?$/.exec(path);
-    if (m) {
-        const inNs = serviceAccounts(c).filter(a => a.namespace === m![1]);
-        if (m[2] === undefined) return kubeList('ServiceAccountList', filtered(req, inNs.map(a => serviceAccountJson(c, a)) as Obj[]));
-        const sa = inNs.find(a => a.name === m![2]);
-        return sa ? json(200, serviceAccountJson(c, sa)) : notFound('serviceaccounts', m[2]);
+    const [, saNs, saName] = /^\/api\/v1\/namespaces\/([^/]+)\/serviceaccounts(?:\/([^/]+))?$/.exec(path) ?? [];
+    if (saNs !== undefined) {
+        const inNs = serviceAccounts(c).filter(a => a.namespace === saNs);
+        if (saName === undefined) return kubeList('ServiceAccountList', filtered(req, inNs.map(a => serviceAccountJson(c, a)) as Obj[]));
+        const sa = inNs.find(a => a.name === saName);
+        return sa ? json(200, serviceAccountJson(c, sa)) : notFound('serviceaccounts', saName);
     }
-    m = /^\/api\/v1\/namespaces\/([^/]+)\/(pods|events)$/.exec(path);
-    if (m) {
-        const ns = m[1];
-        if (m[2] === 'pods') return kubeList('PodList', filtered(req, pods(ns).map(p => podJson(state, c, p)) as Obj[]));
-        return kubeList('EventList', filtered(req, pods(ns).flatMap(p => podEvents(state, c, p)) as Obj[]));
+    const [, listNs, kind] = /^\/api\/v1\/namespaces\/([^/]+)\/(pods|events)$/.exec(path) ?? [];
+    if (listNs !== undefined) {
+        if (kind === 'pods') return kubeList('PodList', filtered(req, pods(listNs).map(p => podJson(state, c, p)) as Obj[]));
+        return kubeList('EventList', filtered(req, pods(listNs).flatMap(p => podEvents(state, c, p)) as Obj[]));
     }
-    m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/.exec(path);
-    if (m) {
-        const pod = c.pods.find(p => p.namespace === m![1] && p.name === m![2]);
-        return pod ? json(200, podJson(state, c, pod)) : notFound('pods', m[2]);
+    const [, podNs, podName] = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/.exec(path) ?? [];
+    if (podNs !== undefined && podName !== undefined) {
+        const pod = c.pods.find(p => p.namespace === podNs && p.name === podName);
+        return pod ? json(200, podJson(state, c, pod)) : notFound('pods', podName);
     }
     return undefined;
 }

@@ -36,7 +36,7 @@ export const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$
 
 /** `contosoacr.azurecr.io/ml/trainer:v1` → `trainer` (a valid DNS label). */
 export function containerName(image: string): string {
-    const noDigest = image.split('@')[0];
+    const noDigest = image.split('@')[0] ?? image;
     const last = noDigest.split('/').pop() ?? 'app';
     const name = last.replace(/:[^:]*$/, '').toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '');
     return name.slice(0, 63) || 'app';
@@ -50,9 +50,9 @@ interface ImageRef {
 }
 
 export function parseImageRef(image: string): ImageRef | undefined {
-    const m = /^([^/]+)\/(.+?)(?::([A-Za-z0-9_][A-Za-z0-9._-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/.exec(image);
-    if (!m) return undefined;
-    return { host: m[1].toLowerCase(), repository: m[2], tag: m[3] ?? (m[4] ? undefined : 'latest'), digest: m[4] };
+    const [, host, repository, tag, digest] = /^([^/]+)\/(.+?)(?::([A-Za-z0-9_][A-Za-z0-9._-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/.exec(image) ?? [];
+    if (host === undefined || repository === undefined) return undefined;
+    return { host: host.toLowerCase(), repository, tag: tag ?? (digest ? undefined : 'latest'), digest };
 }
 
 /**
@@ -70,7 +70,7 @@ export function imageSizeBytes(state: SandboxState, pod: WorldPod, node: NodeRef
     const arch = node ? poolArchitecture(node.pool) : 'amd64';
     const os = node?.pool.osType === 'Windows' ? 'windows' : 'linux';
     const platform = img.platforms.find(p => p.os === os && p.architecture === arch) ?? img.platforms[0];
-    return platform.layerSizes.reduce((a, b) => a + b, 0);
+    return platform?.layerSizes.reduce((a, b) => a + b, 0);
 }
 
 /** Go's time.Duration.String() at millisecond precision, as the kubelet prints it: 3m32.4s, 950ms, 1h0m5s. */

@@ -31,8 +31,13 @@ export async function startAcrHarness(opts: HarnessOptions): Promise<AcrHarness>
     if (!registry) throw new Error(`no registry ${opts.registry ?? '(first)'} in the test world`);
     const sb = await startSandbox({ world: opts.world, upstream: opts.upstream ? { [registry.name]: opts.upstream } : undefined, now: opts.now });
     const loginServer = `${registry.name.toLowerCase()}.azurecr.io`;
+    const origin = sb.registryEndpoints[loginServer];
+    if (!origin) {
+        await sb.close();
+        throw new Error(`the sandbox serves no ${loginServer}`);
+    }
     return {
-        origin: sb.registryEndpoints[loginServer],
+        origin,
         loginServer,
         caPem: sb.caPem,
         certDir: join(sb.dir, 'cert-dir'),

@@ -7,6 +7,7 @@ import { ociRequest, pushBlob, pushImage, sha256, type OciTarget } from '../../h
 import { createAcrTestClient, type AcrTestClient } from './acr-client.js';
 import { startAcrHarness, testClock, type AcrHarness } from './harness.js';
 import { testWorld } from './test-world.js';
+import { must } from '../../helpers/must.js';
 
 const clock = testClock();
 let h: AcrHarness;
@@ -53,7 +54,7 @@ describe('push protocol', () => {
     it('supports chunked uploads (PATCH then PUT) and refuses a wrong digest', async () => {
         const start = await ociRequest(t, 'POST', '/v2/team/chunks/blobs/uploads/');
         expect(start.status).toBe(202);
-        const loc = start.headers.location;
+        const loc = must(start.headers.location, 'the upload Location');
         const patch = await ociRequest(t, 'PATCH', loc, { 'content-type': 'application/octet-stream' }, Buffer.from('abc'));
         expect(patch.status).toBe(202);
         expect(patch.headers.range).toBe('0-2');
@@ -69,7 +70,7 @@ describe('push protocol', () => {
     it('hashes a chunked upload larger than the kept-bytes limit: right digest and size, bytes not kept', async () => {
         const chunk = Buffer.alloc(3 * 1024 * 1024, 7);
         const whole = Buffer.concat([chunk, chunk, Buffer.from('tail')]);
-        const loc = (await ociRequest(t, 'POST', '/v2/team/big/blobs/uploads/')).headers.location;
+        const loc = must((await ociRequest(t, 'POST', '/v2/team/big/blobs/uploads/')).headers.location, 'the upload Location');
         for (let i = 0; i < 2; i++) expect((await ociRequest(t, 'PATCH', loc, { 'content-type': 'application/octet-stream' }, chunk)).status).toBe(202);
         // A wrong final digest leaves the session intact, so the right one still commits.
         expect((await ociRequest(t, 'PUT', `${loc}?digest=${sha256('nope')}`, {}, Buffer.from('tail'))).status).toBe(400);

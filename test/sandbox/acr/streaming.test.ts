@@ -229,7 +229,7 @@ describe('registries that cannot stream', () => {
                 ['GET', `/acr/v1/app/_streaming/${digest}`],
                 ['POST', `/acr/v1/app/_streaming/${digest}`],
                 ['GET', '/acr/v1/app/_operations/x']
-            ]) {
+            ] as const) {
                 const r = await sc.send(method, path);
                 expect(r.status).toBe(400);
                 expect(r.json().errors[0].code).toBe('FEATURE_NOT_SUPPORTED');

@@ -70,7 +70,7 @@ describe('acr_inspect_image', () => {
         const out = await inspect('contosoacr.azurecr.io/web/frontend:1.4.0');
         expect(out.mediaType).toBe('application/vnd.oci.image.index.v1+json');
         expect(out.platforms.map((p: any) => `${p.os}/${p.architecture}`)).toEqual(['linux/amd64', 'linux/arm64']);
-        expect(out.platforms[0].sizeBytes).toBe(sum([3145728, 41943040, 157286400]));
+        expect(out.platforms[0]?.sizeBytes).toBe(sum([3145728, 41943040, 157286400]));
         expect(out.sizeBytes).toBe(sum(out.platforms.map((p: any) => p.sizeBytes)));
         expect(out.eligible).toBe(true);
         expect(out.reasons.map((r: any) => r.code)).toEqual(['IMAGE_MULTIARCH_PARTIAL']);

@@ -67,7 +67,7 @@ describe('aks_get_streaming_status', () => {
         expect(edge.reasons.map((r: any) => r.code)).toEqual(['CLUSTER_VERSION_BORDERLINE']);
         const legacy = await status({ cluster: 'aks-legacy' });
         expect(legacy.reasons.map((r: any) => r.code)).toEqual(['CLUSTER_VERSION_UNSUPPORTED']);
-        expect(legacy.nodePools[0].supported).toBe(false);
+        expect(legacy.nodePools[0]?.supported).toBe(false);
     });
 
     it('an unknown cluster names what is visible', async () => {
