@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ERROR_META_KEY } from '../../src/tools/register-tools.js';
-import { connect, connectV1, testApp, textOf } from '../helpers/mcp.js';
+import { connect, connectV1, itEachEra, testApp, textOf } from '../helpers/mcp.js';
 import { startSandboxApp, type SandboxApp } from '../helpers/sandbox-app.js';
 
 let t: SandboxApp | undefined;
@@ -15,17 +15,12 @@ afterEach(async () => {
 });
 
 describe('error results', () => {
-    it.each(['legacy', 'modern'] as const)('bad input: the code is in the text and in _meta (%s era)', async era => {
-        const { client, close } = await connect(await testApp(), era);
-        try {
-            const r = await client.callTool({ name: 'acr_inspect_image', arguments: { image: 'https://evil.example/x:1' } });
-            expect(r.isError).toBe(true);
-            expect(textOf(r)).toMatch(/is not accepted\.\nWhy: .+\nFix: .+\nCode: INVALID_INPUT$/);
-            expect(r.structuredContent).toBeUndefined();
-            expect(r._meta?.[ERROR_META_KEY]).toEqual({ code: 'INVALID_INPUT', what: expect.stringContaining('Image reference'), why: expect.any(String), fix: expect.stringContaining('azurecr.io') });
-        } finally {
-            await close();
-        }
+    itEachEra('bad input: the code is in the text and in _meta', () => testApp(), async client => {
+        const r = await client.callTool({ name: 'acr_inspect_image', arguments: { image: 'https://evil.example/x:1' } });
+        expect(r.isError).toBe(true);
+        expect(textOf(r)).toMatch(/is not accepted\.\nWhy: .+\nFix: .+\nCode: INVALID_INPUT$/);
+        expect(r.structuredContent).toBeUndefined();
+        expect(r._meta?.[ERROR_META_KEY]).toEqual({ code: 'INVALID_INPUT', what: expect.stringContaining('Image reference'), why: expect.any(String), fix: expect.stringContaining('azurecr.io') });
     });
 
     it('a v1 SDK client gets the same error data', async () => {

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWorld } from '../../../src/sandbox/world/generate-world.js';
 import { parseWorld } from '../../../src/sandbox/world/load-world.js';
 import { startSandboxApp, textOf, type SandboxApp } from '../../helpers/sandbox-app.js';
+import { scanRegistryTool } from '../../../src/tools/diagnose/scan-registry.js';
+import { structuredOf } from '../../helpers/structured.js';
 
 // 200 reads per second with a burst of 4: below what the scan sends even on a loaded machine (about 300 per
 // second unthrottled on 2 cores), and the first wave of concurrent listings overflows the burst at once.
@@ -26,7 +28,7 @@ describe('streaming_scan_registry at scale, under the registry rate limit', () =
             onprogress: p => void progress.push(p.progress)
         });
         expect(r.isError, textOf(r)).toBeFalsy();
-        const out = r.structuredContent as unknown as { candidates: { image: string; sizeBytes: number; estimate: { savedSeconds: number[] } }[]; scanned: Record<string, unknown>; nextCursor: string | null };
+        const out = structuredOf(scanRegistryTool, r);
 
         const images = parseWorld(world).registries[0]!.repositories.flatMap(repo => repo.images.map(i => ({ repo: repo.name, i })));
         const streamable = images.filter(({ i }) => i.mediaType !== 'other' && i.platforms.some(p => p.os === 'linux' && p.architecture === 'amd64'));

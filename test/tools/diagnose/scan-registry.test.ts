@@ -1,6 +1,9 @@
 /** streaming_scan_registry through an MCP client against the demo world: "which images should we convert first?" */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxApp, textOf, type SandboxApp } from '../../helpers/sandbox-app.js';
+import { scanRegistryTool } from '../../../src/tools/diagnose/scan-registry.js';
+import { structuredOf } from '../../helpers/structured.js';
+import { must } from '../../helpers/must.js';
 
 let t: SandboxApp;
 beforeAll(async () => {
@@ -9,11 +12,10 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-type Out = { candidates: Record<string, any>[]; nextCursor: string | null; scanned: Record<string, any>; supported: boolean; blockers: Record<string, any>[] };
 const scan = async (args: Record<string, unknown>) => {
     const r = await t.call('streaming_scan_registry', args);
     expect(r.isError, textOf(r)).toBeFalsy();
-    return { out: r.structuredContent as Out, text: textOf(r) };
+    return { out: structuredOf(scanRegistryTool, r), text: textOf(r) };
 };
 const registryLog = (name: string) => t.sb.requestLog.entries(e => e.listener === `registry:${name}`);
 
@@ -40,10 +42,10 @@ describe('streaming_scan_registry', () => {
         expect(by('frontend:1.4.0').sizeBytes).toBeLessThan(200 * 1024 ** 2 + 4096);
         expect(by('trainer:v1').fix).toBeNull();
         expect(by('trainer:v2').fix).toBeNull();
-        expect(by('inference:v3').fix.azCommand).toBe('az acr artifact-streaming create -n contosoacr --image ml/inference:v3');
-        expect(by('inference:v3').fix.explanation).toContain('az acr artifact-streaming update -n contosoacr --repository ml/inference --enable-streaming true');
+        expect(must(by('inference:v3').fix, 'the fix for inference:v3').azCommand).toBe('az acr artifact-streaming create -n contosoacr --image ml/inference:v3');
+        expect(must(by('inference:v3').fix, 'the fix for inference:v3').explanation).toContain('az acr artifact-streaming update -n contosoacr --repository ml/inference --enable-streaming true');
         // The change tool is named only when this server registers it.
-        expect(by('inference:v3').fix.tool).toBeUndefined();
+        expect(must(by('inference:v3').fix, 'the fix for inference:v3').tool).toBeUndefined();
         expect(out.scanned).toEqual({ repositories: 9, images: 11, eligible: 7, unreadRepositories: 0, truncated: false });
         expect(out).toMatchObject({ supported: true, blockers: [], nextCursor: null });
         expect(text).toContain('1. contosoacr.azurecr.io/data/warehouse:2025.10');
