@@ -6,6 +6,7 @@
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { ToolDeps } from './tools/define-tool.js';
+import type { ChangeSettings } from './tools/change/change-runtime.js';
 
 export interface SandboxInfo {
     /** Shown in the server instructions and prefixed to every tool result. */
@@ -17,4 +18,6 @@ export interface AppContext extends ToolDeps {
     config: Config;
     sandbox?: SandboxInfo;
     log: Logger;
+    /** Confirmation key, mode and audit sink of the change tools. */
+    changes: ChangeSettings;
 }

@@ -5,6 +5,8 @@ import { cloudProfile } from './azure/cloud.js';
 import type { Config } from './config.js';
 import { DEFAULT_KNOWLEDGE_DIR, loadKnowledgeBase } from './knowledge/knowledge-base.js';
 import { createLogger, type Logger } from './log.js';
+import { signerFromSetting } from './tools/change/confirmation-token.js';
+import { stderrAudit, type ChangeSettings } from './tools/change/change-runtime.js';
 
 export interface CreateAppOptions {
     config: Config;
@@ -13,6 +15,8 @@ export interface CreateAppOptions {
     azure?: () => Promise<AzureAccess>;
     sandbox?: SandboxInfo;
     knowledgeDir?: string;
+    /** Replaces the change-tool settings built from the config (tests: a shared key, an audit sink, a clock). */
+    changes?: Partial<ChangeSettings>;
 }
 
 export async function createApp(opts: CreateAppOptions): Promise<AppContext> {
@@ -25,7 +29,12 @@ export async function createApp(opts: CreateAppOptions): Promise<AppContext> {
             const { createAzureAccess } = await import('./azure/azure-access.js');
             return createAzureAccess({ cloud: opts.config.cloud, tenant: opts.config.tenant, subscription: opts.config.subscription });
         });
-    return { config: opts.config, knowledge, cloud: cloudProfile(opts.config.cloud), azure: once(makeAzure), sandbox: opts.sandbox, log };
+    const changes: ChangeSettings = {
+        signer: opts.changes?.signer ?? signerFromSetting(opts.config.confirmationKey),
+        mode: opts.changes?.mode ?? opts.config.confirm,
+        audit: opts.changes?.audit ?? stderrAudit
+    };
+    return { config: opts.config, knowledge, cloud: cloudProfile(opts.config.cloud), azure: once(makeAzure), sandbox: opts.sandbox, log, changes };
 }
 
 /** Memoises a lazy async factory; a failure is not cached, so the next call can try again (e.g. after az login). */

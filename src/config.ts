@@ -8,6 +8,7 @@ import * as z from 'zod/v4';
 import { CLOUDS, type CloudName } from './azure/cloud.js';
 import { LOG_LEVELS } from './log.js';
 import { TOOLSETS, type Toolset } from './tools/toolsets.js';
+import { CONFIRM_MODES } from './tools/change/confirm-modes.js';
 
 export interface FlagSpec {
     /** Validates (and converts) the text from argv or the environment; carries the default. */
@@ -73,7 +74,13 @@ export const FLAGS = {
         help: 'Azure subscription (default: AZURE_SUBSCRIPTION_ID, then the az CLI default)'
     },
     tenant: { schema: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a tenant id or domain').optional(), value: 'ID', help: 'Microsoft Entra tenant for credentials' },
-    cloud: { schema: z.enum(CLOUD_NAMES).default('AzureCloud'), value: 'NAME', help: CLOUD_NAMES.join('|') }
+    cloud: { schema: z.enum(CLOUD_NAMES).default('AzureCloud'), value: 'NAME', help: CLOUD_NAMES.join('|') },
+    confirmationKey: {
+        schema: z.string().min(1).optional(),
+        value: 'KEY',
+        help: 'HMAC key of change-tool confirmation tokens (32+ characters), or file:PATH; replicas sharing it accept each other\'s tokens (default: random per process)'
+    },
+    confirm: { schema: z.enum(CONFIRM_MODES).default('auto'), value: 'MODE', help: 'auto|token|elicit: how a change is confirmed (elicitation form when the client can, or plan + token)' }
 } satisfies Record<string, FlagSpec>;
 
 export type ConfigKey = keyof typeof FLAGS;

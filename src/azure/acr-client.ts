@@ -50,11 +50,21 @@ export class AcrClient {
     }
 
     /** An authenticated GET; on 401 the cached tokens are dropped, re-exchanged once, and the call repeated. */
-    private async get(path: string, scope: string, opts: CallOptions, accept = 'application/json'): Promise<PipelineResponse> {
+    private get(path: string, scope: string, opts: CallOptions, accept = 'application/json'): Promise<PipelineResponse> {
+        return this.send('GET', path, scope, { ...opts, accept });
+    }
+
+    /**
+     * An authenticated request with the narrowest `scope` (the writes are in acr-writes.ts). A 401 on a cached
+     * token re-exchanges once and repeats the call; a write is safe to repeat then, since a 401 applied nothing.
+     */
+    async send(method: 'GET' | 'POST' | 'DELETE', path: string, scope: string, opts: CallOptions & { accept?: string; json?: unknown }): Promise<PipelineResponse> {
         const url = `https://${this.loginServer}${path}`;
+        const body = opts.json === undefined ? undefined : JSON.stringify(opts.json);
         for (let attempt = 0; ; attempt++) {
             const token = await this.session.accessToken(scope, opts);
-            const res = await this.transport.send({ url, method: 'GET', headers: { accept, authorization: `Bearer ${token}` }, abortSignal: opts.abortSignal });
+            const headers: Record<string, string> = { accept: opts.accept ?? 'application/json', authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) };
+            const res = await this.transport.send({ url, method, headers, ...(body !== undefined ? { body } : {}), abortSignal: opts.abortSignal });
             if (res.status !== 401 || attempt > 0) return res;
             this.session.invalidate(scope, token);
         }
@@ -64,7 +74,8 @@ export class AcrClient {
         throw answerError(res.status, res.bodyAsText, res);
     }
 
-    private json<T>(res: PipelineResponse, path: string): T {
+    /** The JSON body of a 200/202 answer; anything else throws the answer's error. */
+    json<T>(res: PipelineResponse, path: string): T {
         if (res.status !== 200 && res.status !== 202) this.fail(res);
         try {
             return JSON.parse(res.bodyAsText ?? '') as T;

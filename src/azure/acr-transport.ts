@@ -23,7 +23,7 @@ export interface TransportSetup {
 
 export interface SendOptions {
     url: string;
-    method: 'GET' | 'HEAD' | 'POST';
+    method: 'GET' | 'HEAD' | 'POST' | 'DELETE';
     headers?: Record<string, string>;
     /** Form or JSON body, already encoded. */
     body?: string;

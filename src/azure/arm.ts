@@ -116,6 +116,11 @@ export class ArmAccess {
         });
     }
 
+    /** The AKS client for the agent-pool writes (agent-pool-writes.ts). */
+    containerService(): Promise<ContainerServiceClient> {
+        return this.clusters();
+    }
+
     /** The registry client's pipeline (auth, our reliability policies) and one HTTP client, for raw ARM GETs. */
     private rawGet() {
         return this.raw.get(async () => {

@@ -9,6 +9,7 @@ import { AcrSession } from './acr-auth.js';
 import { AcrClient } from './acr-client.js';
 import { AcrTransport } from './acr-transport.js';
 import { ArmAccess } from './arm.js';
+import { createAzureChanges, type AzureChanges } from './azure-changes.js';
 import { cloudProfile, type CloudName, type CloudProfile } from './cloud.js';
 import { lazyCredential } from './credential.js';
 import { describeFailure } from './errors.js';
@@ -26,6 +27,7 @@ export type { ImageRef } from './names.js';
 export type * from './types.js';
 export type { KubeAccess } from './kube.js';
 export type { ListedImage, ListedPlatform, StreamingState } from './manifest-listing.js';
+export type { AzureChanges, PoolForChange, StartedConversion, TaggedImage, WriteOptions } from './azure-changes.js';
 
 export interface AzureAccessOptions {
     cloud?: CloudName;
@@ -57,6 +59,8 @@ export interface AzureAccessOptions {
     maxScopesPerToken?: number;
     env?: NodeJS.ProcessEnv;
     now?: () => number;
+    /** Interval between provisioning-state polls while a change tool waits (default 10 s; the sandbox's is short). */
+    poolPollMs?: number;
 }
 
 /**
@@ -106,7 +110,7 @@ export function pullGrant(
     return conditional ? { granted: true, role: conditional } : { granted: false, role: null };
 }
 
-export interface AzureAccess {
+export interface AzureAccess extends AzureChanges {
     readonly cloud: CloudProfile;
     readonly subscriptionId: string;
     /** Where the subscription id came from (--subscription, AZURE_SUBSCRIPTION_ID, azureProfile.json, sandbox). */
@@ -182,6 +186,7 @@ export async function createAzureAccess(opts: AzureAccessOptions = {}): Promise<
     };
 
     return {
+        ...createAzureChanges({ arm, clientFor, ctx: action => ({ action, tenant, armOrigin: armEndpoint }), poolPollMs: opts.poolPollMs }),
         cloud,
         subscriptionId: sub.id,
         subscriptionSource: sub.source,

@@ -24,6 +24,28 @@ export function stableGuid(...parts: string[]): string {
 
 const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
+/**
+ * Agent-pool ETags, kept beside the world objects (a world file has no ETag). AKS issues a new one on every
+ * change of the pool (https://learn.microsoft.com/azure/aks/optimistic-concurrency); the sandbox does on every
+ * accepted update and when an update finishes.
+ */
+const etags = new WeakMap<WorldAgentPool, string>();
+let etagCounter = 0;
+
+export function poolETag(pool: WorldAgentPool): string {
+    let tag = etags.get(pool);
+    if (!tag) {
+        tag = stableGuid('etag', pool.name, String(++etagCounter), String(Math.random()));
+        etags.set(pool, tag);
+    }
+    return tag;
+}
+
+export function renewPoolETag(pool: WorldAgentPool): string {
+    etags.delete(pool);
+    return poolETag(pool);
+}
+
 export class SandboxState {
     readonly operations = new Map<string, PoolOperation>();
     /** Pool key (`cluster/pool`) → id of the operation currently updating it. */
@@ -85,6 +107,7 @@ export class SandboxState {
         this.operations.set(op.id, op);
         this.poolOps.set(key, op.id);
         pool.provisioningState = state;
+        renewPoolETag(pool);
         return op;
     }
 
@@ -108,7 +131,10 @@ export class SandboxState {
             this.poolOps.delete(key);
             const cluster = this.world.clusters.find(c => eq(c.name, op.cluster));
             const pool = cluster?.agentPools.find(p => eq(p.name, op.pool));
-            if (pool) pool.provisioningState = 'Succeeded';
+            if (pool) {
+                pool.provisioningState = 'Succeeded';
+                renewPoolETag(pool);
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ import type { AzureAccess } from '../azure/azure-access.js';
 import type { CloudProfile } from '../azure/cloud.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Toolset } from './toolsets.js';
+import type { ChangeRuntime } from './change/change-runtime.js';
 
 /** read: no side effect. change: mutates, safe to repeat. destructive: mutates and removes something. */
 export type ToolKind = 'read' | 'change' | 'destructive';
@@ -24,6 +25,8 @@ export interface ToolOutput<O> {
     data: O;
     summary: string;
     links?: ResourceLinkOut[];
+    /** Change tools only (define-change-tool.ts): ask the user with a form showing `message` instead of returning. */
+    elicit?: { message: string; state: string };
 }
 
 /**
@@ -48,6 +51,8 @@ export interface ToolRuntime extends ToolDeps {
     progress(progress: number, total?: number, message?: string): Promise<void>;
     /** Sends a log notification to the client (if it set a level) and to stderr at debug level. */
     log(level: 'debug' | 'info' | 'warning' | 'error', message: string): Promise<void>;
+    /** Confirmation plumbing for change tools (tokens, elicitation, audit). */
+    changes: ChangeRuntime;
 }
 
 export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {

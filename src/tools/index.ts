@@ -7,6 +7,7 @@ import { inspectImageTool } from './acr/inspect-image.js';
 import { listRegistriesTool } from './acr/list-registries.js';
 import { getStreamingStatusTool } from './aks/get-streaming-status.js';
 import { scanRegistryTool } from './diagnose/scan-registry.js';
+import { setRepositoryStreamingTool } from './acr/set-repository-streaming.js';
 
 export const ALL_TOOLS: readonly ToolDefinition[] = [
     searchDocsTool as unknown as ToolDefinition,
@@ -14,7 +15,8 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
     getRepositoryStreamingTool as unknown as ToolDefinition,
     inspectImageTool as unknown as ToolDefinition,
     getStreamingStatusTool as unknown as ToolDefinition,
-    scanRegistryTool as unknown as ToolDefinition
+    scanRegistryTool as unknown as ToolDefinition,
+    setRepositoryStreamingTool
 ];
 
 /** The part of the configuration that decides which tools a server registers. */

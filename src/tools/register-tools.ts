@@ -3,10 +3,25 @@
  * It derives annotations, turns handler output into structuredContent + a text summary (+ resource links),
  * and turns every failure into an `isError` result with no stack trace.
  */
-import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
+import {
+    CLIENT_CAPABILITIES_META_KEY,
+    PROTOCOL_VERSION_META_KEY,
+    inputRequired,
+    inputResponse,
+    type CallToolResult,
+    type ClientCapabilities,
+    type InputRequiredResult,
+    type McpServer,
+    type ServerContext
+} from '@modelcontextprotocol/server';
 import { redact, type Logger } from '../log.js';
 import { annotationsFor, type ToolDefinition, type ToolDeps, type ToolOutput, type ToolRuntime } from './define-tool.js';
 import { isToolError, ToolError } from '../tool-error.js';
+import type { ChangeRuntime, ChangeSettings } from './change/change-runtime.js';
+import { confirmFormSchema } from './change/change-schema.js';
+
+/** The inputRequests key of the change tools' confirmation form. */
+const CONFIRM_KEY = 'confirm';
 
 export const SANDBOX_META_KEY = 'acr-streaming-mcp/sandbox';
 /** `_meta` key of an error result: `{ code, what, why, fix }` (docs/tools.md). */
@@ -17,6 +32,8 @@ export interface ToolHost extends ToolDeps {
     log: Logger;
     /** Set in sandbox mode: its label prefixes every result. */
     sandbox?: { label: string };
+    /** Confirmation key, mode and audit sink of the change tools. */
+    changes: ChangeSettings;
 }
 
 export function registerTools(server: McpServer, tools: readonly ToolDefinition[], app: ToolHost): void {
@@ -31,16 +48,24 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
                 outputSchema: def.output,
                 annotations: { title: def.title, ...annotationsFor(def) }
             },
-            (async (args: unknown, ctx: ServerContext) => runTool(def, args, ctx, app, registered)) as never
+            (async (args: unknown, ctx: ServerContext) => runTool(def, args, ctx, app, server, registered)) as never
         );
     }
 }
 
-async function runTool(def: ToolDefinition, args: unknown, ctx: ServerContext, app: ToolHost, registered: ReadonlySet<string>): Promise<CallToolResult> {
+async function runTool(def: ToolDefinition, args: unknown, ctx: ServerContext, app: ToolHost, server: McpServer, registered: ReadonlySet<string>): Promise<CallToolResult | InputRequiredResult> {
     const started = Date.now();
     try {
-        const out = await def.handler(args as never, runtimeFor(ctx, app, registered));
+        const out = await def.handler(args as never, runtimeFor(ctx, app, server, registered));
         app.log.debug(`${def.name} ok in ${Date.now() - started} ms`);
+        if (out.elicit) {
+            // Both eras: a 2026-07-28 client answers the embedded request and retries; on 2025-era connections
+            // the SDK's legacy shim sends elicitation/create and re-enters the handler with the answer.
+            return inputRequired({
+                inputRequests: { [CONFIRM_KEY]: inputRequired.elicit({ message: out.elicit.message, requestedSchema: confirmFormSchema }) },
+                requestState: out.elicit.state
+            });
+        }
         return toResult(out, app);
     } catch (e) {
         const err = asToolError(e, def.name, ctx.mcpReq.signal.aborted);
@@ -58,9 +83,35 @@ function asToolError(e: unknown, tool: string, cancelled: boolean): ToolError {
     return new ToolError(`${tool} failed unexpectedly`, message, 'retry; if it keeps failing, run the server with --log-level debug and report the stderr output', 'INTERNAL');
 }
 
-function runtimeFor(ctx: ServerContext, app: ToolHost, registeredTools: ReadonlySet<string>): ToolRuntime {
+/**
+ * Whether the client can be asked through a form now. Modern requests carry their capabilities in the
+ * envelope; legacy connections declared them at initialize (unknown on stateless 2025-era HTTP, where no
+ * server-to-client request could reach the client anyway).
+ */
+function canElicit(ctx: ServerContext, server: McpServer): boolean {
+    const env = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+    const modern = env?.[PROTOCOL_VERSION_META_KEY] !== undefined;
+    const caps = (modern ? env?.[CLIENT_CAPABILITIES_META_KEY] : server.server.getClientCapabilities()) as ClientCapabilities | undefined;
+    return caps?.elicitation !== undefined && (caps.elicitation.form !== undefined || caps.elicitation.url === undefined);
+}
+
+function changeRuntime(ctx: ServerContext, app: ToolHost, server: McpServer): ChangeRuntime {
+    const view = inputResponse(ctx.mcpReq.inputResponses, CONFIRM_KEY);
+    const state = ctx.mcpReq.requestState<unknown>();
+    return {
+        ...app.changes,
+        canElicit: canElicit(ctx, server),
+        ...(view.kind === 'elicit'
+            ? { answer: { action: view.action, confirmed: view.content?.confirm === true, state: typeof state === 'string' ? state : undefined } }
+            : {}),
+        ...(ctx.sessionId ? { session: ctx.sessionId } : {})
+    };
+}
+
+function runtimeFor(ctx: ServerContext, app: ToolHost, server: McpServer, registeredTools: ReadonlySet<string>): ToolRuntime {
     const progressToken = ctx.mcpReq._meta?.progressToken;
     return {
+        changes: changeRuntime(ctx, app, server),
         registeredTools,
         azure: () => app.azure(),
         knowledge: app.knowledge,

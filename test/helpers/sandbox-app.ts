@@ -4,6 +4,8 @@ import { startSandbox, type Sandbox, type StartSandboxOptions } from '../../src/
 import { azureOptionsForSandbox } from '../../src/wiring/sandbox-azure.js';
 import type { AppContext } from '../../src/app-context.js';
 import type { Logger } from '../../src/log.js';
+import type { Config } from '../../src/config.js';
+import type { ChangeSettings } from '../../src/tools/change/change-runtime.js';
 import { connect, testApp, type Era } from './mcp.js';
 
 export { textOf } from './mcp.js';
@@ -16,6 +18,11 @@ export interface SandboxAppOptions {
     azure?: Partial<AzureAccessOptions>;
     era?: Era;
     log?: Logger;
+    config?: Partial<Config>;
+    /** Change-tool settings (shared confirmation key, audit sink, clock). */
+    changes?: Partial<ChangeSettings>;
+    /** Options of the v2 client (e.g. capabilities: { elicitation: { form: {} } }). */
+    client?: Parameters<typeof connect>[2];
 }
 
 export interface SandboxApp {
@@ -30,8 +37,12 @@ export interface SandboxApp {
 export async function startSandboxApp(opts: SandboxAppOptions = {}): Promise<SandboxApp> {
     const sb = await startSandbox(opts.sandbox ?? {});
     try {
-        const app = await testApp({}, { azure: () => createAzureAccess(azureOptionsForSandbox(sb, { retry: FAST_RETRY, ...opts.azure })), ...(opts.log ? { log: opts.log } : {}) });
-        const conn = await connect(app, opts.era ?? 'legacy');
+        const app = await testApp(opts.config ?? {}, {
+            azure: () => createAzureAccess(azureOptionsForSandbox(sb, { retry: FAST_RETRY, poolPollMs: 50, ...opts.azure })),
+            ...(opts.log ? { log: opts.log } : {}),
+            changes: { audit: () => undefined, ...opts.changes }
+        });
+        const conn = await connect(app, opts.era ?? 'legacy', opts.client);
         return {
             sb,
             app,

@@ -61,7 +61,9 @@ describe('search evaluation through the tool', () => {
             const r = await c.client.callTool({ name: 'streaming_search_docs', arguments: { query: ec.question, limit: TOP } });
             expect(r.isError, ec.question).toBeFalsy();
             const viaTool = structuredOf(searchDocsTool, r).results;
-            expect(viaTool).toEqual(app.knowledge.search(ec.question, TOP));
+            // Snippets may differ: the tool leaves out names of tools this server did not register.
+            const rank = (hits: SearchHit[]) => hits.map(({ snippet: _s, ...h }) => h);
+            expect(rank(viaTool)).toEqual(rank(app.knowledge.search(ec.question, TOP)));
         }
     });
 });

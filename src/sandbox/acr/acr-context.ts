@@ -13,6 +13,7 @@ import { decideConversion } from './conversion-rules.js';
 import { OperationStore, type Operation } from './operations.js';
 import { RegistryState, type RepoState, type StoredManifest } from './registry-state.js';
 import { TokenService } from './tokens.js';
+import { callerRights } from './caller-roles.js';
 
 export interface AcrContextOptions {
     world: World;
@@ -45,7 +46,8 @@ export class AcrContext implements GuardContext {
             loginServer: opts.loginServer,
             tenantId: opts.world.subscription.tenantId,
             anonymousPull: opts.registry.anonymousPullEnabled,
-            now: opts.now
+            now: opts.now,
+            rights: callerRights(opts.registry)
         });
     }
 
@@ -79,6 +81,16 @@ export class AcrContext implements GuardContext {
      * Assumption: a non-Premium or CMK registry refuses every streaming endpoint with
      * 400 FEATURE_NOT_SUPPORTED (the real code is not public; the limits are documented in Learn).
      */
+    /**
+     * Managing a repository's auto-conversion policy needs more than push in legacy mode (AcrPush may not,
+     * Learn role directory). Assumption: ACR answers that with 403 DENIED (its distribution-style code for a
+     * denied operation); the exact answer is not documented.
+     */
+    policyRefusal(repo: string): SandboxResponse | undefined {
+        if (callerRights(this.registry).has('streaming_policy')) return undefined;
+        return acrError(403, 'DENIED', `requested access to the resource is denied: managing the artifact streaming policy of ${repo} needs Owner or Contributor (or Container Registry Repository Writer on ABAC-enabled registries)`);
+    }
+
     streamingRefusal(): SandboxResponse | undefined {
         if (this.registry.sku !== 'Premium') {
             return acrError(400, 'FEATURE_NOT_SUPPORTED', `Artifact streaming requires a Premium registry; ${this.registry.name} is ${this.registry.sku}`, {

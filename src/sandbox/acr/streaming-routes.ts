@@ -39,6 +39,8 @@ export function streamingSetting(ctx: AcrContext, req: SandboxRequest, repoName:
     const repo = ctx.state.repo(repoName);
     if (!repo) return nameUnknown(repoName);
     if (req.method !== 'POST') return json(200, { convertPushedImages: repo.convertPushedImages });
+    const denied = ctx.policyRefusal(repo.name);
+    if (denied) return denied;
     const body = readJson(req);
     if (body === undefined || body === 'invalid' || typeof body.convertPushedImages !== 'boolean') {
         return acrError(400, 'INVALID_REQUEST', 'expected a JSON body {"convertPushedImages": true|false, "conversionFormat": "overlaybd", "conversionVersion": "v1"}');

@@ -27,6 +27,8 @@ export interface TokenServiceOptions {
     /** Registry `anonymousPullEnabled`: an unauthenticated GET /oauth2/token then gets pull-only scopes. */
     anonymousPull: boolean;
     now: () => number;
+    /** Repository actions the signed-in caller may be granted (caller-roles.ts); default: all. */
+    rights?: ReadonlySet<string>;
 }
 
 export type BearerCheck = { ok: true; access: AccessEntry[]; sub: string } | { ok: false; reason: 'missing' | 'invalid' | 'expired' };
@@ -110,9 +112,8 @@ export class TokenService {
     /**
      * `POST /oauth2/token` (grant_type=refresh_token) and `GET /oauth2/token` (Basic auth with the
      * 00000000-… user and a refresh token as password, or anonymous when the registry allows it).
-     * Assumption: the sandbox identity holds every permission (worlds have no per-user RBAC), so all
-     * requested scopes with known actions are granted; refusals happen when a token is used for a scope
-     * it was not issued for.
+     * The requested scopes are granted as far as the world's `callerRoles` allow (caller-roles.ts); refusals
+     * happen when a token is used for a scope it was not granted.
      */
     token(req: SandboxRequest): SandboxResponse {
         const p = params(req);
@@ -138,9 +139,22 @@ export class TokenService {
                 return unauthorized('authentication required: send Basic credentials or POST a refresh token');
             }
         }
-        const token = this.issueAccessToken(sub, requested);
+        const token = this.issueAccessToken(sub, this.grantable(requested));
         // Docker clients read `token`, ACR clients `access_token`: the GET form answers both.
         return json(200, req.method === 'GET' ? { access_token: token, token } : { access_token: token });
+    }
+
+    /**
+     * The requested access narrowed to the caller's rights, as a Docker token server does: a scope the caller
+     * may not have is left out of the token (the data-plane call then answers 401 insufficient_scope).
+     */
+    private grantable(requested: AccessEntry[]): AccessEntry[] {
+        const rights = this.opts.rights;
+        if (!rights) return requested;
+        const everything = ['pull', 'push', 'delete'].every(a => rights.has(a));
+        return requested
+            .map(e => (e.type !== 'repository' ? e : { ...e, actions: e.actions.filter(a => (a === '*' ? everything : rights.has(a))) }))
+            .filter(e => e.actions.length > 0);
     }
 
     /** Reads `Authorization: Bearer <access token>` and says whether it is one of ours and unexpired. */

@@ -4,7 +4,7 @@
  */
 import type { WorldAgentPool, WorldCluster } from '../world/schema.js';
 import { armOsSku, nodeImageVersion, poolFips, poolSecurityType, poolVersion } from '../pool-facts.js';
-import { stableGuid } from '../state.js';
+import { poolETag } from '../state.js';
 import type { ArmContext } from './arm-common.js';
 
 export function clusterId(ctx: ArmContext, c: WorldCluster): string {
@@ -25,7 +25,7 @@ export function poolProperties(c: WorldCluster, p: WorldAgentPool): Record<strin
     // Assumption: CVMs run with vTPM and secure boot, so AKS is taken to report both flags as on for them.
     const secure = poolSecurityType(p) !== null;
     return {
-        eTag: stableGuid('etag', c.name, p.name, p.provisioningState, String(p.artifactStreaming), String(p.count)),
+        eTag: poolETag(p),
         count: p.count,
         vmSize: p.vmSize,
         osDiskSizeGB: 128,

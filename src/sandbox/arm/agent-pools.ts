@@ -19,6 +19,35 @@ import type { PoolOperation } from '../state.js';
 import { armError, list, ok, RG, resourceNotFound, route, SUB, type ArmContext, type ArmRoute } from './arm-common.js';
 import { agentPoolJson, poolProperties } from './agent-pool-json.js';
 import { findCluster } from './managed-clusters.js';
+import { poolETag } from '../state.js';
+
+/** Roles whose actions include Microsoft.ContainerService/managedClusters/agentPools/write (Learn built-in roles). */
+const POOL_WRITERS: ReadonlySet<string> = new Set(['Owner', 'Contributor', 'Azure Kubernetes Service Contributor Role']);
+
+/** ARM's answer to a caller without the write action (its usual AuthorizationFailed shape). */
+function authorizationFailed(ctx: ArmContext, c: WorldCluster, pool: string): SandboxResponse {
+    const scope = `/subscriptions/${ctx.state.subscriptionId}/resourceGroups/${c.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${c.name}/agentPools/${pool}`;
+    return armError(
+        403,
+        'AuthorizationFailed',
+        `The client 'sandbox-user' with object id 'sandbox-user' does not have authorization to perform action 'Microsoft.ContainerService/managedClusters/agentPools/write' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`
+    );
+}
+
+/**
+ * Optimistic concurrency as AKS documents it: If-Match must equal the pool's current eTag, If-None-Match "*"
+ * refuses an existing pool. Assumption: the 412 body follows ARM's error shape with code PreconditionFailed.
+ */
+function preconditionFailed(req: SandboxRequest, pool: WorldAgentPool | undefined): SandboxResponse | undefined {
+    const ifMatch = req.headers['if-match'];
+    const ifNoneMatch = req.headers['if-none-match'];
+    const current = pool ? poolETag(pool) : undefined;
+    if (typeof ifMatch === 'string' && ifMatch !== '*' && ifMatch.replace(/^W\//, '').replace(/"/g, '') !== current) {
+        return armError(412, 'PreconditionFailed', `Operation is not allowed since the provided eTag ${ifMatch} does not match the current eTag of the agent pool${current ? ` (${current})` : ' (it does not exist)'}.`);
+    }
+    if (ifNoneMatch === '*' && pool) return armError(412, 'PreconditionFailed', `Agent pool '${pool.name}' already exists and If-None-Match is '*'.`);
+    return undefined;
+}
 
 type Props = Record<string, unknown> & { artifactStreamingProfile?: { enabled?: unknown } };
 
@@ -155,7 +184,10 @@ export const agentPoolRoutes: ArmRoute[] = [
         if (!f.c) return f.error;
         const { props, error } = readProps(req);
         if (!props) return error;
+        if (!f.c.callerRoles.some(r => POOL_WRITERS.has(r))) return authorizationFailed(ctx, f.c, p.pool);
         const pool = ctx.state.pool(f.c, p.pool);
+        const refused = preconditionFailed(req, pool);
+        if (refused) return refused;
         return pool ? update(ctx, req, f.c, pool, props) : create(ctx, req, f.c, p.pool, props);
     }),
     route('GET', `${SUB}/providers/Microsoft.ContainerService/locations/{location}/operations/{id}`, (_q, p, ctx) => {

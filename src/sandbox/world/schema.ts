@@ -27,6 +27,23 @@ export const OS_SKUS = [
     'Windows2022',
     'Windows2025'
 ] as const;
+/**
+ * Project addition (docs/sandbox.md): built-in roles the signed-in caller holds, per registry and cluster.
+ * Registries honour the role-assignment mode (ABAC registries ignore AcrPull/AcrPush/AcrDelete).
+ */
+export const REGISTRY_CALLER_ROLES = [
+    'Owner',
+    'Contributor',
+    'Reader',
+    'AcrPull',
+    'AcrPush',
+    'AcrDelete',
+    'Container Registry Repository Reader',
+    'Container Registry Repository Writer',
+    'Container Registry Repository Contributor'
+] as const;
+export const CLUSTER_CALLER_ROLES = ['Owner', 'Contributor', 'Azure Kubernetes Service Contributor Role', 'Reader'] as const;
+
 export const WORKLOAD_RUNTIMES = ['OCIContainer', 'WasmWasi', 'KataVmIsolation', 'KataMshvVmIsolation'] as const;
 
 export const platformSchema = z.strictObject({
@@ -95,6 +112,7 @@ export const registrySchema = z.strictObject({
     anonymousPullEnabled: z.boolean().default(false),
     publicNetworkAccess: z.enum(['Enabled', 'Disabled']).default('Enabled'),
     roleAssignmentMode: z.enum(['LegacyRegistryPermissions', 'AbacRepositoryPermissions']).default('LegacyRegistryPermissions'),
+    callerRoles: z.array(z.enum(REGISTRY_CALLER_ROLES)).default(['Owner']),
     repositories: z.array(repositorySchema).default([])
 }).superRefine((r, ctx) => unique(r.repositories, repo => repo.name, i => ['repositories', i, 'name'], 'repository', ctx));
 
@@ -187,6 +205,7 @@ export const clusterSchema = z
         kubernetesVersion: z.string().regex(/^\d+\.\d+(\.\d+)?$/, 'expected a version such as 1.30.5'),
         kubeletIdentityObjectId: z.string().min(1),
         acrPull: z.array(z.string()).default([]),
+        callerRoles: z.array(z.enum(CLUSTER_CALLER_ROLES)).default(['Owner']),
         agentPools: z.array(agentPoolSchema).min(1),
         pods: z.array(podSchema).default([]),
         serviceAccounts: z.array(serviceAccountSchema).default([])

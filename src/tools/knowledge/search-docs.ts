@@ -8,6 +8,14 @@ import { oneLine } from '../../log.js';
 import { ToolError } from '../../tool-error.js';
 
 export const SEARCH_LIMIT_MAX = 10;
+
+/** This server's tool names (`acr_inspect_image`, …) as the knowledge pages write them, with or without backticks. */
+const TOOL_NAME = /`?\b(?:acr|aks|streaming)_[a-z]+(?:_[a-z]+)+\b`?/g;
+
+/** Snippets are page text: a tool this server did not register (--read-only, --toolsets) is not named. */
+export function withoutUnregisteredTools(text: string, tools: ReadonlySet<string>): string {
+    return text.replace(TOOL_NAME, m => (tools.has(m.replace(/`/g, '')) ? m : 'a tool not enabled on this server'));
+}
 export const SEARCH_LIMIT_DEFAULT = 5;
 
 const input = z.object({
@@ -55,7 +63,7 @@ export const searchDocsTool = defineTool({
                 'ask with topic words, e.g. "pull secret", "arm64 node pool", "conversion failed UNSUPPORTED_PLATFORM" or "pricing"'
             );
         }
-        const results = kb.search(query, limit);
+        const results = kb.search(query, limit).map(r => ({ ...r, snippet: withoutUnregisteredTools(r.snippet, rt.registeredTools) }));
         if (results.length === 0) {
             return {
                 data: { results: [] },
