@@ -4,26 +4,19 @@
 // Counted: requests the registry listener answered, token requests among them, and wall time of the whole
 // listing from a cold session. Run with no added latency and with `latencyMs` per request, since batching
 // saves round trips, which is what a real registry (tens of ms away) charges for.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/client';
 import { InMemoryTransport } from '@modelcontextprotocol/server';
 import { tscOutput } from './tsc-output.mjs';
+import { table } from './lib/report.mjs';
+import { median } from './lib/stats.mjs';
 
-const out = tscOutput();
-const { startSandbox } = await import(`${out}/sandbox/index.js`);
-const { createAzureAccess } = await import(`${out}/azure/azure-access.js`);
-const { azureOptionsForSandbox } = await import(`${out}/wiring/sandbox-azure.js`);
-const { createApp } = await import(`${out}/app.js`);
-const { configSchema } = await import(`${out}/config.js`);
-const { createLogger } = await import(`${out}/log.js`);
-const { createServer } = await import(`${out}/server.js`);
+let startSandbox, createAzureAccess, azureOptionsForSandbox, createApp, configSchema, createLogger, createServer;
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const REPOSITORIES = 200;
 const PAGE = 50;
 const LATENCIES = [0, 20];
 const REGISTRY = 'benchacr';
-const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const world = {
     version: 1,
@@ -92,54 +85,64 @@ async function once(sb, overrides) {
     }
 }
 
-const result = { repositories: REPOSITORIES, pageSize: PAGE, byLatency: {} };
-for (const latencyMs of LATENCIES) {
-    const sb = await startSandbox({ world, behaviour: { latencyMs } });
-    const samples = Object.fromEntries(Object.keys(variants).map(k => [k, []]));
-    try {
-        for (const overrides of Object.values(variants)) await once(sb, overrides); // warm-up (JIT, TLS session)
-        for (let i = 0; i < RUNS; i++) {
-            // Alternate the order so drift over the run does not favour one variant.
-            const order = i % 2 === 0 ? Object.entries(variants) : Object.entries(variants).reverse();
-            for (const [name, overrides] of order) samples[name].push(await once(sb, overrides));
+async function run() {
+    const out = tscOutput();
+    ({ startSandbox } = await import(`${out}/sandbox/index.js`));
+    ({ createAzureAccess } = await import(`${out}/azure/azure-access.js`));
+    ({ azureOptionsForSandbox } = await import(`${out}/wiring/sandbox-azure.js`));
+    ({ createApp } = await import(`${out}/app.js`));
+    ({ configSchema } = await import(`${out}/config.js`));
+    ({ createLogger } = await import(`${out}/log.js`));
+    ({ createServer } = await import(`${out}/server.js`));
+    const result = { repositories: REPOSITORIES, pageSize: PAGE, byLatency: {} };
+    for (const latencyMs of LATENCIES) {
+        const sb = await startSandbox({ world, behaviour: { latencyMs } });
+        const samples = Object.fromEntries(Object.keys(variants).map(k => [k, []]));
+        try {
+            for (const overrides of Object.values(variants)) await once(sb, overrides); // warm-up (JIT, TLS session)
+            for (let i = 0; i < RUNS; i++) {
+                // Alternate the order so drift over the run does not favour one variant.
+                const order = i % 2 === 0 ? Object.entries(variants) : Object.entries(variants).reverse();
+                for (const [name, overrides] of order) samples[name].push(await once(sb, overrides));
+            }
+        } finally {
+            await sb.close();
         }
-    } finally {
-        await sb.close();
-    }
-    const [batched, single] = Object.keys(variants).map(k => samples[k]);
-    if (JSON.stringify(batched[0].seen) !== JSON.stringify(single[0].seen) || batched[0].seen.length !== REPOSITORIES) {
-        throw new Error('the two variants listed different results');
-    }
-    const summary = s => ({
-        medianMs: +median(s.map(x => x.ms)).toFixed(1),
-        registryRequests: median(s.map(x => x.requests)),
-        tokenRequests: median(s.map(x => x.tokenRequests)),
-        sequentialRoundTrips: median(s.map(x => x.roundTrips))
-    });
-    const b = summary(batched);
-    const u = summary(single);
-    result.byLatency[`${latencyMs}ms`] = {
-        batched: b,
-        unbatched: u,
-        batchedOverUnbatched: {
-            wallTime: +(b.medianMs / u.medianMs).toFixed(2),
-            registryRequests: +(b.registryRequests / u.registryRequests).toFixed(2),
-            tokenRequests: +(b.tokenRequests / u.tokenRequests).toFixed(3)
+        const [batched, single] = Object.keys(variants).map(k => samples[k]);
+        if (JSON.stringify(batched[0].seen) !== JSON.stringify(single[0].seen) || batched[0].seen.length !== REPOSITORIES) {
+            throw new Error('the two variants listed different results');
         }
+        const summary = s => ({
+            medianMs: +median(s.map(x => x.ms)).toFixed(1),
+            registryRequests: median(s.map(x => x.requests)),
+            tokenRequests: median(s.map(x => x.tokenRequests)),
+            sequentialRoundTrips: median(s.map(x => x.roundTrips))
+        });
+        const b = summary(batched);
+        const u = summary(single);
+        result.byLatency[`${latencyMs}ms`] = {
+            batched: b,
+            unbatched: u,
+            batchedOverUnbatched: {
+                wallTime: +(b.medianMs / u.medianMs).toFixed(2),
+                registryRequests: +(b.registryRequests / u.registryRequests).toFixed(2),
+                tokenRequests: +(b.tokenRequests / u.tokenRequests).toFixed(3)
+            }
+        };
+    }
+    const rows = Object.entries(result.byLatency).flatMap(([latency, r]) => [
+        ...[['batched', r.batched], ['one token per repository', r.unbatched]].map(([name, s]) => [latency, name, s.medianMs, s.registryRequests, s.tokenRequests, s.sequentialRoundTrips]),
+        [latency, 'batched / unbatched', r.batchedOverUnbatched.wallTime, r.batchedOverUnbatched.registryRequests, r.batchedOverUnbatched.tokenRequests, null]
+    ]);
+    const at20 = result.byLatency['20ms'];
+    return {
+        data: { runs: RUNS, ...result },
+        summary: [{ measure: `list ${REPOSITORIES} repositories' auto-conversion flags, 20 ms/request (requests: ${at20.batched.registryRequests} vs ${at20.unbatched.registryRequests})`, ours: `${at20.batched.medianMs} ms`, peer: `${at20.unbatched.medianMs} ms one token per repository`, ratio: at20.batchedOverUnbatched.wallTime, target: null, met: null }],
+        markdown: [
+            table(['latency', 'variant', 'wall ms', 'registry requests', 'token requests', 'sequential round trips'], rows),
+            `${REPOSITORIES} repositories, pages of ${PAGE}, cold session, median of ${RUNS} runs.`
+        ]
     };
 }
 
-console.log(`${REPOSITORIES} repositories, pages of ${PAGE}, cold session, median of ${RUNS} runs\n`);
-console.log('| latency | variant | wall ms | registry requests | token requests | sequential round trips |\n|---|---|---|---|---|---|');
-for (const [latency, r] of Object.entries(result.byLatency)) {
-    for (const [name, s] of [['batched', r.batched], ['one token per repository', r.unbatched]]) {
-        console.log(`| ${latency} | ${name} | ${s.medianMs} | ${s.registryRequests} | ${s.tokenRequests} | ${s.sequentialRoundTrips} |`);
-    }
-    const x = r.batchedOverUnbatched;
-    console.log(`| ${latency} | batched / unbatched | ${x.wallTime} | ${x.registryRequests} | ${x.tokenRequests} | |`);
-}
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(
-    new URL('./results/repository-listing.json', import.meta.url),
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, runs: RUNS, ...result }, null, 2) + '\n'
-);
+export default { title: 'Repository listing: one token request per page vs one per repository', order: 80, run };
