@@ -4,7 +4,7 @@
 // npm-packaged 22 and 24 of .ci/node-matrix). Wall time is what a client waits; CPU time (all threads, read
 // from /proc when the answer arrives) is the same work measured in a way a loaded machine disturbs less.
 import { spawn } from 'node:child_process';
-import { nodeMatrix } from '../scripts/node-matrix.mjs';
+import { runtimes } from './lib/runtimes.mjs';
 import { median, ratio, round } from './lib/stats.mjs';
 import { table } from './lib/report.mjs';
 import { benchEnv, CLI, connectStdio, cpuMsOf, EVERYTHING, ROOT } from './lib/servers.mjs';
@@ -62,9 +62,8 @@ export default {
     title: 'Cold start: spawn → tools/list answered over stdio',
     order: 1,
     async run() {
-        const runtimes = [{ major: Number(process.versions.node.split('.')[0]), version: process.version, path: process.execPath }, ...nodeMatrix()];
         const byNode = {};
-        for (const n of runtimes) {
+        for (const n of runtimes()) {
             console.log(`cold start on ${n.version} (${RUNS} alternating runs per variant)`);
             byNode[n.version] = await measure(n.path);
         }

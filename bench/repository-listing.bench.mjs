@@ -4,13 +4,9 @@
 // Counted: requests the registry listener answered, token requests among them, and wall time of the whole
 // listing from a cold session. Run with no added latency and with `latencyMs` per request, since batching
 // saves round trips, which is what a real registry (tens of ms away) charges for.
-import { Client } from '@modelcontextprotocol/client';
-import { InMemoryTransport } from '@modelcontextprotocol/server';
-import { tscOutput } from './tsc-output.mjs';
+import { connectApp as connect, modules } from './lib/in-process.mjs';
 import { table } from './lib/report.mjs';
 import { median } from './lib/stats.mjs';
-
-let startSandbox, createAzureAccess, azureOptionsForSandbox, createApp, configSchema, createLogger, createServer;
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const REPOSITORIES = 200;
@@ -35,21 +31,6 @@ const variants = {
     batched: {},
     'one token per repository': { maxScopesPerToken: 1 }
 };
-
-/** A fresh app (cold token caches) on the running sandbox, connected through an in-memory MCP client. */
-async function connect(sb, azureOverrides) {
-    const app = await createApp({
-        config: { ...configSchema.parse({}), logLevel: 'silent' },
-        log: createLogger('silent'),
-        azure: () => createAzureAccess(azureOptionsForSandbox(sb, azureOverrides))
-    });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    const server = createServer(app);
-    await server.connect(serverSide);
-    const client = new Client({ name: 'bench', version: '1' }, { versionNegotiation: { mode: 'legacy' } });
-    await client.connect(clientSide);
-    return { client, close: async () => (await client.close(), await server.close()) };
-}
 
 async function listAll(client) {
     const seen = [];
@@ -86,14 +67,7 @@ async function once(sb, overrides) {
 }
 
 async function run() {
-    const out = tscOutput();
-    ({ startSandbox } = await import(`${out}/sandbox/index.js`));
-    ({ createAzureAccess } = await import(`${out}/azure/azure-access.js`));
-    ({ azureOptionsForSandbox } = await import(`${out}/wiring/sandbox-azure.js`));
-    ({ createApp } = await import(`${out}/app.js`));
-    ({ configSchema } = await import(`${out}/config.js`));
-    ({ createLogger } = await import(`${out}/log.js`));
-    ({ createServer } = await import(`${out}/server.js`));
+    const { startSandbox } = await modules();
     const result = { repositories: REPOSITORIES, pageSize: PAGE, byLatency: {} };
     for (const latencyMs of LATENCIES) {
         const sb = await startSandbox({ world, behaviour: { latencyMs } });

@@ -72,7 +72,7 @@ function spawnUntil(node, args, env, pattern) {
             const m = pattern.exec(err);
             if (m) {
                 clearTimeout(timer);
-                resolve({ child, url: m[1] });
+                resolve({ child, url: m[1], stderr: () => err });
             }
         });
     });
@@ -82,13 +82,13 @@ const stop = child => new Promise(resolve => (child.exitCode !== null ? resolve(
 
 /** Our server in HTTP mode on the sandbox (demo world unless `world` is a path). */
 export async function startOursHttp(node, { world, args = [] } = {}) {
-    const { child, url } = await spawnUntil(node, [CLI, '--transport', 'http', '--port', '0', '--log-level', 'info', '--sandbox', ...(world ? [world] : []), ...args], {}, /serving MCP on (http:\/\/127\.0\.0\.1:\d+\/mcp)/);
-    return { url: new URL(url), pid: child.pid, close: () => stop(child) };
+    const { child, url, stderr } = await spawnUntil(node, [CLI, '--transport', 'http', '--port', '0', '--log-level', 'info', '--sandbox', ...(world ? [world] : []), ...args], {}, /serving MCP on (http:\/\/127\.0\.0\.1:\d+\/mcp)/);
+    return { url: new URL(url), pid: child.pid, stderr, close: () => stop(child) };
 }
 
 /** server-everything's Streamable HTTP mode, held to 127.0.0.1. */
 export async function startEverythingHttp(node) {
     const port = await freePort();
-    const { child } = await spawnUntil(node, ['--import', LOOPBACK_ONLY, EVERYTHING, 'streamableHttp'], { PORT: String(port) }, /(listening on port \d+)/);
-    return { url: new URL(`http://127.0.0.1:${port}/mcp`), pid: child.pid, close: () => stop(child) };
+    const { child, stderr } = await spawnUntil(node, ['--import', LOOPBACK_ONLY, EVERYTHING, 'streamableHttp'], { PORT: String(port) }, /(listening on port \d+)/);
+    return { url: new URL(`http://127.0.0.1:${port}/mcp`), pid: child.pid, stderr, close: () => stop(child) };
 }

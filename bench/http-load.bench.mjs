@@ -1,0 +1,120 @@
+// Streamable HTTP under load, side by side: CLIENTS concurrent MCP clients, each making CALLS calls in a row,
+// against our built server in HTTP mode on the sandbox (streaming_search_docs, acr_inspect_image; 2025 era
+// with sessions and 2026-07-28 era) and against server-everything's `echo` tool (2025 era, its only one), in
+// the same run, scenarios alternating over ROUNDS rounds. Bounded: CLIENTS × CALLS calls a scenario and round,
+// and a round stops early after ROUND_LIMIT_MS. Loopback only.
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { runtimes } from './lib/runtimes.mjs';
+import { table } from './lib/report.mjs';
+import { median, percentile, ratio, round } from './lib/stats.mjs';
+import { newClient, startEverythingHttp, startOursHttp } from './lib/servers.mjs';
+
+const CLIENTS = 20;
+const CALLS = Number(process.env.BENCH_HTTP_CALLS ?? 40);
+const ROUNDS = 3;
+const ROUND_LIMIT_MS = 30_000;
+
+const SCENARIOS = {
+    'ours streaming_search_docs (2025)': { server: 'ours', era: 'legacy', tool: 'streaming_search_docs', args: i => ({ query: ['premium sku', 'UNSUPPORTED_PLATFORM', 'customer-managed key', 'windows node pool'][i % 4] }) },
+    'ours streaming_search_docs (2026-07-28)': { server: 'ours', era: 'modern', tool: 'streaming_search_docs', args: i => ({ query: ['premium sku', 'UNSUPPORTED_PLATFORM', 'customer-managed key', 'windows node pool'][i % 4] }) },
+    'ours acr_inspect_image (2025)': { server: 'ours', era: 'legacy', tool: 'acr_inspect_image', args: i => ({ image: ['contosoacr.azurecr.io/ml/trainer:v1', 'contosoacr.azurecr.io/web/frontend:1.4.0'][i % 2] }) },
+    'ours acr_inspect_image (2026-07-28)': { server: 'ours', era: 'modern', tool: 'acr_inspect_image', args: i => ({ image: ['contosoacr.azurecr.io/ml/trainer:v1', 'contosoacr.azurecr.io/web/frontend:1.4.0'][i % 2] }) },
+    'server-everything echo (2025)': { server: 'everything', era: 'legacy', tool: 'echo', args: i => ({ message: `hello ${i}` }) }
+};
+
+async function round1(url, s) {
+    const clients = await Promise.all(
+        Array.from({ length: CLIENTS }, async () => {
+            const c = newClient(s.era);
+            const transport = new StreamableHTTPClientTransport(url);
+            await c.connect(transport);
+            return { c, transport };
+        })
+    );
+    const latencies = [];
+    let errors = 0;
+    const deadline = performance.now() + ROUND_LIMIT_MS;
+    const t0 = performance.now();
+    await Promise.all(
+        clients.map(async ({ c }, k) => {
+            for (let i = 0; i < CALLS && performance.now() < deadline; i++) {
+                const t = performance.now();
+                try {
+                    const r = await c.callTool({ name: s.tool, arguments: s.args(i + k) });
+                    if (r.isError) errors++;
+                } catch {
+                    errors++;
+                }
+                latencies.push(performance.now() - t);
+            }
+        })
+    );
+    const wallMs = performance.now() - t0;
+    // End each 2025-era session with DELETE, as a well-behaved client does (closing alone leaves it open on the server).
+    await Promise.all(clients.map(async ({ c, transport }) => (transport.sessionId ? await transport.terminateSession().catch(() => undefined) : undefined, await c.close().catch(() => undefined))));
+    return { calls: latencies.length, errors, wallMs, latencies };
+}
+
+async function measure(node) {
+    const servers = { ours: await startOursHttp(node), everything: await startEverythingHttp(node) };
+    const rounds = Object.fromEntries(Object.keys(SCENARIOS).map(k => [k, []]));
+    try {
+        for (const [name, s] of Object.entries(SCENARIOS)) await round1(servers[s.server].url, { ...s }); // warm-up
+        for (let r = 0; r < ROUNDS; r++) {
+            const order = r % 2 ? Object.keys(SCENARIOS).reverse() : Object.keys(SCENARIOS);
+            for (const name of order) rounds[name].push(await round1(servers[SCENARIOS[name].server].url, SCENARIOS[name]));
+        }
+    } catch (e) {
+        throw new Error(`${e.message}\nour server's log:\n${servers.ours.stderr().slice(-2000)}`);
+    } finally {
+        await Promise.all(Object.values(servers).map(s => s.close()));
+    }
+    const out = {};
+    for (const [name, rs] of Object.entries(rounds)) {
+        const all = rs.flatMap(r => r.latencies);
+        out[name] = {
+            calls: rs.reduce((a, r) => a + r.calls, 0),
+            errors: rs.reduce((a, r) => a + r.errors, 0),
+            reqPerSec: round(median(rs.map(r => (r.calls / r.wallMs) * 1000)), 1),
+            p50Ms: round(percentile(all, 50), 1),
+            p95Ms: round(percentile(all, 95), 1),
+            p99Ms: round(percentile(all, 99), 1)
+        };
+    }
+    const echo = out['server-everything echo (2025)'];
+    for (const s of Object.values(out)) {
+        s.throughputVsEcho = ratio(s.reqPerSec, echo.reqPerSec);
+        s.p99VsEcho = ratio(s.p99Ms, echo.p99Ms);
+    }
+    return out;
+}
+
+export default {
+    title: 'Streamable HTTP load: 20 concurrent clients',
+    order: 4,
+    async run() {
+        const byNode = {};
+        for (const n of runtimes()) {
+            console.log(`HTTP load on ${n.version}: ${CLIENTS} clients × ${CALLS} calls × ${ROUNDS} rounds per scenario`);
+            byNode[n.version] = await measure(n.path);
+        }
+        const rows = Object.entries(byNode).flatMap(([v, r]) => Object.entries(r).map(([name, s]) => [v, name, s.calls, s.errors, s.reqPerSec, s.p50Ms, s.p95Ms, s.p99Ms, s.throughputVsEcho, s.p99VsEcho]));
+        const summary = Object.entries(byNode).flatMap(([v, r]) =>
+            Object.entries(r)
+                .filter(([name]) => name.startsWith('ours'))
+                .map(([name, s]) => ({
+                    measure: `HTTP ${name.slice(5)}, ${v}: req/s (p99 ${s.p99Ms} ms vs ${r['server-everything echo (2025)'].p99Ms} ms, ${s.errors} errors)`,
+                    ours: s.reqPerSec,
+                    peer: `${r['server-everything echo (2025)'].reqPerSec} (echo)`,
+                    ratio: s.throughputVsEcho,
+                    target: '≥ 1.0×, p99 ≤ echo, 0 errors',
+                    met: s.throughputVsEcho >= 1 && s.p99Ms <= r['server-everything echo (2025)'].p99Ms && s.errors === 0
+                }))
+        );
+        const markdown = [
+            table(['Node', 'scenario', 'calls', 'errors', 'req/s (median round)', 'p50 ms', 'p95 ms', 'p99 ms', 'throughput / echo', 'p99 / echo'], rows),
+            `${CLIENTS} concurrent SDK v2 clients (StreamableHTTPClientTransport) × ${CALLS} sequential calls each, ${ROUNDS} rounds per scenario after a warm-up round, scenarios alternating; connecting is not timed. Our server: \`dist/cli.js --transport http --sandbox\` (demo world, no added latency); the peer: server-everything \`streamableHttp\`. The clients share the 2 cores with the servers.`
+        ];
+        return { data: { clients: CLIENTS, callsPerClient: CALLS, rounds: ROUNDS, byNode }, summary, markdown };
+    }
+};
