@@ -229,7 +229,9 @@ export async function createAzureAccess(opts: AzureAccessOptions = {}): Promise<
             listPods: (namespace, o) => boundary(`Listing pods in namespace ${namespace} ${on}`, () => kube.listPods(namespace, o)),
             getPod: (namespace, name, o) => boundary(`Reading pod ${namespace}/${name} ${on}`, () => kube.getPod(namespace, name, o)),
             listEvents: (namespace, involvedName, o) => boundary(`Listing the events of ${namespace}/${involvedName} ${on}`, () => kube.listEvents(namespace, involvedName, o)),
-            listNodes: o => boundary(`Listing nodes ${on}`, () => kube.listNodes(o))
+            listNodes: o => boundary(`Listing nodes ${on}`, () => kube.listNodes(o)),
+            listAllPods: o => boundary(`Listing the pods of every namespace ${on}`, () => kube.listAllPods(o)),
+            listAllEvents: (namespace, o) => boundary(`Listing the events ${namespace ? `of namespace ${namespace} ` : ''}${on}`, () => kube.listAllEvents(namespace, o))
         };
     }
 }

@@ -21,6 +21,10 @@ export interface KubeAccess {
     /** Events whose involvedObject is `name` (a pod), newest last as the API returns them. */
     listEvents(namespace: string, involvedName: string, opts: CallOptions): Promise<CoreV1Event[]>;
     listNodes(opts: CallOptions): Promise<V1Node[]>;
+    /** Pods of every namespace (a cluster-wide scan). */
+    listAllPods(opts: CallOptions): Promise<V1Pod[]>;
+    /** Every event of a namespace, or of all namespaces: one call for a whole scan instead of one per pod. */
+    listAllEvents(namespace: string | undefined, opts: CallOptions): Promise<CoreV1Event[]>;
 }
 
 export interface KubeSetup extends CallOptions {
@@ -84,7 +88,12 @@ export async function kubeAccessFromKubeconfig(yaml: string, setup: KubeSetup): 
         getPod: (namespace, name, opts) => bounded(`/api/v1/namespaces/${namespace}/pods/${name}`, opts, () => core.readNamespacedPod({ namespace, name })),
         listEvents: (namespace, involvedName, opts) =>
             bounded(`/api/v1/namespaces/${namespace}/events`, opts, async () => (await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${involvedName}` })).items),
-        listNodes: opts => bounded('/api/v1/nodes', opts, async () => (await core.listNode()).items)
+        listNodes: opts => bounded('/api/v1/nodes', opts, async () => (await core.listNode()).items),
+        listAllPods: opts => bounded('/api/v1/pods', opts, async () => (await core.listPodForAllNamespaces()).items),
+        listAllEvents: (namespace, opts) =>
+            namespace
+                ? bounded(`/api/v1/namespaces/${namespace}/events`, opts, async () => (await core.listNamespacedEvent({ namespace })).items)
+                : bounded('/api/v1/events', opts, async () => (await core.listEventForAllNamespaces()).items)
     };
 }
 

@@ -45,9 +45,10 @@ export interface RankedScan<E extends RankableEstimate> {
     ineligible: number;
 }
 
-export interface ScanPosition {
-    saved: number;
-    image: string;
+/** Where a row sits in a ranking: its key (higher first) and its name (ties in name order). */
+export interface RankPosition {
+    key: number;
+    name: string;
 }
 
 export function pullTag(tags: readonly string[]): string {
@@ -75,22 +76,22 @@ export function rankImages<E extends RankableEstimate>(loginServer: string, imag
         const e = estimate(pullBytes);
         rows.push({ image, tag: pullTag(image.tags), pullBytes, estimate: e, saved: (e.savedSeconds[0] + e.savedSeconds[1]) / 2 });
     }
-    rows.sort((a, b) => compare(position(loginServer, a), position(loginServer, b)));
+    rows.sort((a, b) => comparePositions(position(loginServer, a), position(loginServer, b)));
     return { rows, ineligible };
 }
 
-export function position(loginServer: string, r: Ranked<RankableEstimate>): ScanPosition {
-    return { saved: r.saved, image: rowImage(loginServer, r) };
+export function position(loginServer: string, r: Ranked<RankableEstimate>): RankPosition {
+    return { key: r.saved, name: rowImage(loginServer, r) };
 }
 
-function compare(a: ScanPosition, b: ScanPosition): number {
-    if (a.saved !== b.saved) return b.saved - a.saved;
-    return a.image < b.image ? -1 : a.image > b.image ? 1 : 0;
+export function comparePositions(a: RankPosition, b: RankPosition): number {
+    if (a.key !== b.key) return b.key - a.key;
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-/** Up to `limit` rows after `after` (from the start without it), and whether more follow. */
-export function pageAfter<E extends RankableEstimate>(loginServer: string, rows: readonly Ranked<E>[], limit: number, after?: ScanPosition): { page: Ranked<E>[]; more: boolean } {
-    const start = after ? rows.findIndex(r => compare(position(loginServer, r), after) > 0) : 0;
+/** Up to `limit` rows (already in ranking order) after `after` (from the start without it), and whether more follow. */
+export function pageAfter<T>(rows: readonly T[], positionOf: (row: T) => RankPosition, limit: number, after?: RankPosition): { page: T[]; more: boolean } {
+    const start = after ? rows.findIndex(r => comparePositions(positionOf(r), after) > 0) : 0;
     const from = start < 0 ? rows.length : start;
     return { page: rows.slice(from, from + limit), more: from + limit < rows.length };
 }

@@ -40,14 +40,15 @@ describe('scan ranking', () => {
     it('pages after a position, so a row is never repeated even when the ranking changed in between', () => {
         const images = Array.from({ length: 7 }, (_, i) => img(`r${i}`, (i % 3) * GB + GB));
         const { rows } = rankImages(LOGIN, images, b => estimateStartup(b));
-        const first = pageAfter(LOGIN, rows, 3);
+        const at = (r: (typeof rows)[number]) => position(LOGIN, r);
+        const first = pageAfter(rows, at, 3);
         expect(first.more).toBe(true);
-        const rest = pageAfter(LOGIN, rows, 10, position(LOGIN, first.page[2]!));
+        const rest = pageAfter(rows, at, 10, at(first.page[2]!));
         expect([...first.page, ...rest.page].map(r => r.image.repository)).toEqual(rows.map(r => r.image.repository));
         expect(rest.more).toBe(false);
         // The row the cursor names is gone: the page still starts right after where it was.
         const without = rows.filter(r => r !== first.page[2]);
-        expect(pageAfter(LOGIN, without, 10, position(LOGIN, first.page[2]!)).page).toEqual(rest.page);
+        expect(pageAfter(without, at, 10, at(first.page[2]!)).page).toEqual(rest.page);
     });
 
     it('names an image by a tag other than latest when it has one (only pulls by tag stream)', () => {

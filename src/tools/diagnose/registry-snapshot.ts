@@ -7,11 +7,12 @@
  *
  * A snapshot is kept for a minute per registry and prefix, so the pages after the first cost no listing.
  */
+import { setMaxListeners } from 'node:events';
 import type { AzureAccess, ListedImage, RegistryInfo } from '../../azure/azure-access.js';
 import { mapLimit } from '../../azure/concurrency.js';
 import { MAX_SCOPES_PER_TOKEN } from '../../azure/scope-tokens.js';
-import { isAbortError } from '../../azure/errors.js';
 import { isToolError } from '../../tool-error.js';
+import { SnapshotCache } from './snapshot-cache.js';
 
 /** Repository listings in flight; the registry gate lowers this on its own when the registry throttles. */
 export const SCAN_CONCURRENCY = 16;
@@ -26,35 +27,20 @@ export interface Snapshot {
     /** Repositories whose listing failed, with the first error's text. */
     unread: { count: number; first?: string };
     truncated: boolean;
-    /** When the listing finished (ms since epoch). */
-    at: number;
 }
 
-const cache = new WeakMap<AzureAccess, Map<string, { at: number; value: Promise<Snapshot> }>>();
+const snapshots = new SnapshotCache<Snapshot>(SNAPSHOT_TTL_MS);
 
 /** Called as repositories are listed (done, total); only the caller that starts a listing hears it. */
 export type ScanProgress = (done: number, total: number) => void;
 
-export async function registrySnapshot(azure: AzureAccess, reg: RegistryInfo, prefix: string, signal: AbortSignal, progress: ScanProgress = () => undefined, now: () => number = Date.now): Promise<Snapshot> {
-    let perAccess = cache.get(azure);
-    if (!perAccess) cache.set(azure, (perAccess = new Map()));
-    const key = `${reg.id.toLowerCase()}\u0000${prefix}`;
-    const hit = perAccess.get(key);
-    if (hit && now() - hit.at < SNAPSHOT_TTL_MS) {
-        // A listing started by a caller who then cancelled is not ours to fail with: start our own.
-        const shared = await hit.value.catch(e => (isAbortError(e) && !signal.aborted ? undefined : Promise.reject(e)));
-        if (shared) return shared;
-    }
-    const value = readSnapshot(azure, reg, prefix, signal, progress, now);
-    const entry = { at: now(), value };
-    perAccess.set(key, entry);
-    value.catch(() => {
-        if (perAccess.get(key) === entry) perAccess.delete(key);
-    });
-    return value;
+export function registrySnapshot(azure: AzureAccess, reg: RegistryInfo, prefix: string, signal: AbortSignal, progress: ScanProgress = () => undefined): Promise<Snapshot> {
+    return snapshots.get(azure, `${reg.id.toLowerCase()}\u0000${prefix}`, signal, () => readSnapshot(azure, reg, prefix, signal, progress));
 }
 
-async function readSnapshot(azure: AzureAccess, reg: RegistryInfo, prefix: string, signal: AbortSignal, progress: ScanProgress, now: () => number): Promise<Snapshot> {
+async function readSnapshot(azure: AzureAccess, reg: RegistryInfo, prefix: string, signal: AbortSignal, progress: ScanProgress): Promise<Snapshot> {
+    // Dozens of requests in flight each listen to the one signal: that is expected, not a leak.
+    setMaxListeners(256, signal);
     const { names, truncated } = await catalog(azure, reg, prefix, signal);
     const authorized = new Map<number, Promise<void>>();
     const authorize = (i: number) => {
@@ -86,7 +72,7 @@ async function readSnapshot(azure: AzureAccess, reg: RegistryInfo, prefix: strin
     });
     if (names.length > 0 && failures === names.length) throw first;
     const firstText = isToolError(first) ? `${first.what}: ${first.why}` : undefined;
-    return { images: lists.flat(), repositories: names.length, unread: { count: failures, ...(firstText ? { first: firstText } : {}) }, truncated, at: now() };
+    return { images: lists.flat(), repositories: names.length, unread: { count: failures, ...(firstText ? { first: firstText } : {}) }, truncated };
 }
 
 /** Repository names under `prefix`; the catalog is in lexical order, so reading stops once names pass the prefix. */

@@ -81,10 +81,11 @@ export const scanRegistryTool = defineTool({
 
         const snap = await registrySnapshot(azure, reg, prefix, rt.signal, (done, total) => void rt.progress(done, total, `listed ${done} of ${total} repositories`).catch(() => undefined));
         const ranked = rankImages(reg.loginServer, snap.images, bytes => estimateStartup(bytes));
-        const { page, more } = pageAfter(reg.loginServer, ranked.rows, args.limit, after ? { saved: after.key, image: after.name } : undefined);
+        const at = (row: Ranked<Estimate>) => position(reg.loginServer, row);
+        const { page, more } = pageAfter(ranked.rows, at, args.limit, after);
         const candidates = await describePage(azure, reg, page, supported, rt);
         const lastRow = page[page.length - 1];
-        const nextCursor = more && lastRow ? encodeScanCursor({ scope, key: position(reg.loginServer, lastRow).saved, name: rowImage(reg.loginServer, lastRow) }) : null;
+        const nextCursor = more && lastRow ? encodeScanCursor({ scope, ...at(lastRow) }) : null;
         const scanned = {
             repositories: snap.repositories,
             images: snap.images.length,

@@ -45,7 +45,10 @@ describe('streaming_scan_registry', () => {
         expect(must(by('inference:v3').fix, 'the fix for inference:v3').azCommand).toBe('az acr artifact-streaming create -n contosoacr --image ml/inference:v3');
         expect(must(by('inference:v3').fix, 'the fix for inference:v3').explanation).toContain('az acr artifact-streaming update -n contosoacr --repository ml/inference --enable-streaming true');
         // The change tool is named only when this server registers it.
-        expect(must(by('inference:v3').fix, 'the fix for inference:v3').tool).toBeUndefined();
+        const registered = (await t.client.listTools()).tools.some(x => x.name === 'acr_create_streaming_artifact');
+        const tool = must(by('inference:v3').fix, 'the fix for inference:v3').tool;
+        if (registered) expect(tool).toEqual({ name: 'acr_create_streaming_artifact', arguments: { image: 'contosoacr.azurecr.io/ml/inference:v3' } });
+        else expect(tool).toBeUndefined();
         expect(out.scanned).toEqual({ repositories: 9, images: 11, eligible: 7, unreadRepositories: 0, truncated: false });
         expect(out).toMatchObject({ supported: true, blockers: [], nextCursor: null });
         expect(text).toContain('1. contosoacr.azurecr.io/data/warehouse:2025.10');

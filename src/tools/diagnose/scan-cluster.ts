@@ -1,0 +1,120 @@
+/**
+ * streaming_scan_cluster: every distinct image running in an AKS cluster (or one namespace), each with its
+ * verdict, the first blocker and its fix, the pods and node pools that run it and its last measured pull,
+ * ranked by the startup time lost. "Which of my workloads don't stream, and what should I fix first?"
+ */
+import * as z from 'zod/v4';
+import { assertResourceGroup } from '../../azure/names.js';
+import { clusterPosition, type ClusterImage } from '../../streaming/cluster-ranking.js';
+import { comparePositions, pageAfter } from '../../streaming/scan-ranking.js';
+import { ToolError } from '../../tool-error.js';
+import { defineTool, type ToolRuntime } from '../define-tool.js';
+import { clusterArg, cursorArg, formatBytes, MAX_ARG_LENGTH, resourceGroupArg } from '../shared.js';
+import { estimateSchema, verdictSchema } from '../streaming-schemas.js';
+import { clusterSnapshot } from './cluster-snapshot.js';
+import { decodeScanCursor, encodeScanCursor } from './scan-cursor.js';
+import { blockerSchema } from './scan-schemas.js';
+import { usableFix } from './usable-fix.js';
+
+/** Pods named per image at most; the count is always complete. */
+export const MAX_PODS_LISTED = 20;
+
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const CLUSTER = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/;
+
+const imageSchema = z.object({
+    image: z.string(),
+    verdict: verdictSchema,
+    firstBlocker: blockerSchema.nullable(),
+    pods: z.array(z.string()).describe(`namespace/name, at most ${MAX_PODS_LISTED}`),
+    podCount: z.number(),
+    nodePools: z.array(z.string()),
+    lastPullSeconds: z.number().nullable().describe('Newest measured pull (kubelet Pulled event)'),
+    lostSeconds: z.number().describe('Startup seconds lost per pod start (0 when it streams)'),
+    estimate: estimateSchema.nullable()
+});
+
+export const scanClusterTool = defineTool({
+    name: 'streaming_scan_cluster',
+    title: 'Audit which images in an AKS cluster do not stream',
+    description:
+        'Lists every distinct image running in an AKS cluster (or one namespace) with its streaming verdict, the first ' +
+        'blocker and its fix, the pods and node pools that run it and its last measured pull time, ranked by startup ' +
+        'time lost. Use it for "which of my workloads don\'t stream, and what should I fix first?". Paginated. Not for ' +
+        'one pod in depth or for ranking a registry.',
+    toolset: 'diagnose',
+    kind: 'read',
+    openWorld: true,
+    input: z.object({
+        cluster: clusterArg,
+        resourceGroup: resourceGroupArg.optional(),
+        namespace: z.string().max(MAX_ARG_LENGTH).optional().describe('Only pods of this namespace'),
+        limit: z.number().int().min(1).max(50).default(10).describe('Images per page (1-50, default 10)'),
+        cursor: cursorArg
+    }),
+    output: z.object({
+        cluster: z.string(),
+        resourceGroup: z.string(),
+        namespace: z.string().nullable(),
+        images: z.array(imageSchema),
+        scanned: z.object({ pods: z.number(), images: z.number(), notStreaming: z.number(), otherImages: z.number().describe('Images not in an Azure container registry') }),
+        nextCursor: z.string().nullable().describe('Pass it back to get the next page; null on the last page')
+    }),
+    async handler(args, rt) {
+        if (!CLUSTER.test(args.cluster)) {
+            throw new ToolError('The cluster name is not valid', 'AKS cluster names are 1-63 letters, digits, "-" or "_", starting with a letter or digit', 'pass e.g. "aks-prod"', 'INVALID_INPUT');
+        }
+        const resourceGroup = assertResourceGroup(args.resourceGroup);
+        if (args.namespace !== undefined && !NAMESPACE.test(args.namespace)) {
+            throw new ToolError('The namespace is not valid', 'Kubernetes namespaces are DNS labels: lowercase letters, digits and "-"', 'pass e.g. "default", or omit namespace for all', 'INVALID_INPUT');
+        }
+        const scope = `cluster:${(resourceGroup ?? '').toLowerCase()}/${args.cluster.toLowerCase()}/${args.namespace ?? ''}`;
+        const after = decodeScanCursor(args.cursor, scope);
+        const azure = await rt.azure();
+        const snap = await clusterSnapshot(azure, { cluster: args.cluster, ...(resourceGroup ? { resourceGroup } : {}), ...(args.namespace ? { namespace: args.namespace } : {}) }, rt.signal, rt.registeredTools);
+        const ranked = [...snap.images].sort((a, b) => comparePositions(clusterPosition(a), clusterPosition(b)));
+        const { page, more } = pageAfter(ranked, clusterPosition, args.limit, after);
+        const last = page[page.length - 1];
+        const images = page.map(i => row(i, rt));
+        const scanned = { pods: snap.pods, images: snap.images.length, notStreaming: snap.images.filter(i => i.verdict !== 'streams').length, otherImages: snap.otherImages };
+        return {
+            data: {
+                cluster: snap.cluster.name,
+                resourceGroup: snap.cluster.resourceGroup,
+                namespace: args.namespace ?? null,
+                images,
+                scanned,
+                nextCursor: more && last ? encodeScanCursor({ scope, ...clusterPosition(last) }) : null
+            },
+            summary: summarize(snap.cluster.name, args.namespace, scanned, page, more)
+        };
+    }
+});
+
+function row(i: ClusterImage, rt: Pick<ToolRuntime, 'registeredTools'>) {
+    return {
+        image: i.image,
+        verdict: i.verdict,
+        firstBlocker: i.firstBlocker ? { code: i.firstBlocker.code, fix: usableFix(i.firstBlocker.fix, rt) } : null,
+        pods: i.pods.slice(0, MAX_PODS_LISTED),
+        podCount: i.pods.length,
+        nodePools: i.nodePools,
+        lastPullSeconds: i.lastPullSeconds,
+        lostSeconds: i.lostSeconds,
+        estimate: i.estimate
+    };
+}
+
+function summarize(cluster: string, namespace: string | undefined, s: { pods: number; images: number; notStreaming: number; otherImages: number }, page: ClusterImage[], more: boolean): string {
+    const where = namespace ? `namespace ${namespace} of ${cluster}` : cluster;
+    const head = `${s.images} distinct Azure Container Registry image${s.images === 1 ? '' : 's'} in ${s.pods} pods of ${where}; ${s.notStreaming} do not stream (or could not be confirmed).${s.otherImages ? ` ${s.otherImages} other images (not in ACR) cannot stream.` : ''}`;
+    const rows = page
+        .slice(0, 5)
+        .map((i, n) => {
+            const size = i.estimate ? `, ${formatBytes(i.estimate.sizeBytes)}` : '';
+            const why = i.firstBlocker ? `: ${i.firstBlocker.code} (${i.firstBlocker.fix.azCommand ?? i.firstBlocker.fix.explanation})` : '';
+            return `${n + 1}. ${i.image}${size}, ${i.pods.length} pod${i.pods.length === 1 ? '' : 's'}, ${i.verdict}${i.lostSeconds ? `, ~${i.lostSeconds} s lost per start` : ''}${why}`;
+        })
+        .join('\n');
+    return `${head}${rows ? `\n${rows}` : ''}${more ? '\nMore: pass nextCursor.' : ''}`;
+}

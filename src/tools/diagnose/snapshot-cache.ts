@@ -1,0 +1,34 @@
+/**
+ * The scans' snapshots, kept for a short time per Azure access and key, so the pages after the first cost no
+ * reads. A snapshot being read is shared; one that failed is forgotten (a retry reads again), and one whose
+ * starter cancelled is not the next caller's failure: that caller starts its own.
+ */
+import type { AzureAccess } from '../../azure/azure-access.js';
+import { isAbortError } from '../../azure/errors.js';
+
+export class SnapshotCache<V> {
+    private readonly byAccess = new WeakMap<AzureAccess, Map<string, { at: number; value: Promise<V> }>>();
+
+    constructor(
+        private readonly ttlMs: number,
+        private readonly now: () => number = Date.now
+    ) {}
+
+    async get(azure: AzureAccess, key: string, signal: AbortSignal, read: () => Promise<V>): Promise<V> {
+        let entries = this.byAccess.get(azure);
+        if (!entries) this.byAccess.set(azure, (entries = new Map()));
+        const hit = entries.get(key);
+        if (hit && this.now() - hit.at < this.ttlMs) {
+            const shared = await hit.value.catch(e => (isAbortError(e) && !signal.aborted ? undefined : Promise.reject(e)));
+            if (shared !== undefined) return shared;
+        }
+        const value = read();
+        const entry = { at: this.now(), value };
+        entries.set(key, entry);
+        const mine = entries;
+        value.catch(() => {
+            if (mine.get(key) === entry) mine.delete(key);
+        });
+        return value;
+    }
+}
