@@ -62,6 +62,17 @@ export function assertRepositoryName(name: string): string {
     return name;
 }
 
+/**
+ * The start of a repository name, to filter a listing: the characters of the repository grammar, possibly cut
+ * anywhere (so "ml/" and "ml/tra" pass); empty means every repository.
+ */
+export function assertRepositoryPrefix(prefix: string): string {
+    if (!/^[a-z0-9._/-]*$/.test(prefix) || prefix.length > MAX_REPOSITORY_LENGTH) {
+        throw new ToolError('The repository prefix is not valid', 'repository names use lowercase letters, digits, ".", "_", "-" and "/"', 'pass e.g. "ml/" or omit repositoryPrefix', 'INVALID_INPUT');
+    }
+    return prefix;
+}
+
 export function assertDigest(digest: string): string {
     if (!DIGEST.test(digest)) refuse('Digest', digest, 'a digest is "sha256:" followed by 64 lower-case hex characters', 'copy the digest exactly, e.g. from acr_inspect_image');
     return digest;

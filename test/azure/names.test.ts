@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CLOUDS } from '../../src/azure/cloud.js';
-import { assertClusterName, assertDigest, assertNodePoolName, assertRegistryName, assertRepositoryName, assertResourceGroup, assertTag, isAcrLoginServer, parseImageRef } from '../../src/azure/names.js';
+import { assertClusterName, assertDigest, assertNodePoolName, assertRegistryName, assertRepositoryName, assertRepositoryPrefix, assertResourceGroup, assertTag, isAcrLoginServer, parseImageRef } from '../../src/azure/names.js';
 import { ToolError } from '../../src/tool-error.js';
 
 const pub = CLOUDS.AzureCloud;
@@ -103,5 +103,12 @@ describe('Azure resource names', () => {
     it('an image without tag or digest takes the default tag only when one is given', () => {
         expect(parseImageRef('contosoacr.azurecr.us/ml/trainer', CLOUDS.AzureUSGovernment, { defaultTag: 'latest' })).toMatchObject({ loginServer: 'contosoacr.azurecr.us', tag: 'latest' });
         refusal(() => parseImageRef('contosoacr.azurecr.us/ml/trainer', CLOUDS.AzureUSGovernment));
+    });
+});
+
+describe('repository prefixes', () => {
+    it('accept any start of a repository name, and refuse what no repository can start with', () => {
+        for (const ok of ['', 'ml/', 'ml/tra', 'team_1.x-']) expect(assertRepositoryPrefix(ok)).toBe(ok);
+        for (const bad of ['ML/', 'a b', 'a:b', '@', 'a'.repeat(256)]) expect(refusal(() => assertRepositoryPrefix(bad)).code).toBe('INVALID_INPUT');
     });
 });

@@ -7,14 +7,13 @@
 import * as z from 'zod/v4';
 import type { AzureAccess, RegistryInfo, StreamingState } from '../../azure/azure-access.js';
 import { mapLimit } from '../../azure/concurrency.js';
-import { assertRegistryName, assertResourceGroup } from '../../azure/names.js';
+import { assertRegistryName, assertRepositoryPrefix, assertResourceGroup } from '../../azure/names.js';
 import { estimateStartup } from '../../streaming/estimate.js';
 import type { Fix } from '../../streaming/findings.js';
 import { fixes } from '../../streaming/fixes.js';
 import { registryFindings } from '../../streaming/registry-rules.js';
 import { pageAfter, position, rankImages, rowImage, type Ranked } from '../../streaming/scan-ranking.js';
 import type { Estimate } from '../../streaming/estimate.js';
-import { ToolError } from '../../tool-error.js';
 import { cursorArg, formatBytes, MAX_ARG_LENGTH, registryArg, resourceGroupArg } from '../shared.js';
 import { defineTool, type ToolRuntime } from '../define-tool.js';
 import { estimateSchema, fixSchema } from '../streaming-schemas.js';
@@ -26,7 +25,6 @@ import { usableFix } from './usable-fix.js';
 /** Streaming-state lookups in flight for one page (two calls each at most). */
 export const PAGE_CONCURRENCY = 8;
 
-const PREFIX = /^[a-z0-9._/-]{0,255}$/;
 
 const candidateSchema = z.object({
     image: z.string().describe('Reference by tag (only pulls by tag stream)'),
@@ -67,10 +65,7 @@ export const scanRegistryTool = defineTool({
     async handler(args, rt) {
         const name = assertRegistryName(args.registry);
         const resourceGroup = assertResourceGroup(args.resourceGroup);
-        const prefix = args.repositoryPrefix ?? '';
-        if (!PREFIX.test(prefix)) {
-            throw new ToolError('The repository prefix is not valid', 'repository names use lowercase letters, digits, ".", "_", "-" and "/"', 'pass e.g. "ml/" or omit repositoryPrefix', 'INVALID_INPUT');
-        }
+        const prefix = assertRepositoryPrefix(args.repositoryPrefix ?? '');
         const scope = `registry:${name.toLowerCase()}/${prefix}`;
         const after = decodeScanCursor(args.cursor, scope);
         const azure = await rt.azure();
