@@ -20,4 +20,6 @@ export interface AppContext extends ToolDeps {
     log: Logger;
     /** Confirmation key, mode and audit sink of the change tools. */
     changes: ChangeSettings;
+    /** Overall time limit of one tool call, from --tool-timeout-seconds. */
+    toolDeadlineMs: number;
 }

@@ -34,7 +34,16 @@ export async function createApp(opts: CreateAppOptions): Promise<AppContext> {
         mode: opts.changes?.mode ?? opts.config.confirm,
         audit: opts.changes?.audit ?? stderrAudit
     };
-    return { config: opts.config, knowledge, cloud: cloudProfile(opts.config.cloud), azure: once(makeAzure), sandbox: opts.sandbox, log, changes };
+    return {
+        config: opts.config,
+        knowledge,
+        cloud: cloudProfile(opts.config.cloud),
+        azure: once(makeAzure),
+        sandbox: opts.sandbox,
+        log,
+        changes,
+        toolDeadlineMs: opts.config.toolTimeoutSeconds * 1000
+    };
 }
 
 /** Memoises a lazy async factory; a failure is not cached, so the next call can try again (e.g. after az login). */

@@ -57,6 +57,12 @@ export const FLAGS = {
         defaultText: 'all'
     },
     logLevel: { schema: z.enum(LOG_LEVELS).default('info'), value: 'LEVEL', help: `${LOG_LEVELS.join('|')}, written to stderr` },
+    toolTimeoutSeconds: {
+        // 45 s: below the 60 s after which the most common clients (the v1 SDK's default) stop waiting (src/tools/call-deadline.ts).
+        schema: intText(1, 3600).default(45),
+        value: 'S',
+        help: 'time limit of one tool call; keep it below your client\'s request timeout'
+    },
     sandbox: {
         // Bare --sandbox (''), or true/1 from the environment: the demo world; false/0: no sandbox.
         schema: z.preprocess(

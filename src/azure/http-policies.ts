@@ -13,6 +13,7 @@
  * callers, which load it on first use: nothing is loaded at start-up.
  */
 import type { HttpClient, PipelinePolicy, PipelineRequest, PipelineResponse, RetryInformation, RetryModifiers, RetryStrategy } from '@azure/core-rest-pipeline';
+import { msLeft, noteAttempt, noteRetry, noteSending } from '../call-activity.js';
 import { ATTEMPT_TIMEOUT, TRANSPORT_CODES } from './errors.js';
 import type { RestModule } from './rest.js';
 
@@ -27,7 +28,12 @@ export interface RetrySettings {
     maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetrySettings = { timeoutMs: 30_000, maxRetries: 3, retryDelayMs: 800, maxRetryDelayMs: 8_000, maxRetryAfterMs: 20_000 };
+/**
+ * Sized to fit a tool call's deadline (45 s by default, src/tools/call-deadline.ts): one attempt that times
+ * out (20 s) still leaves room for a full second attempt; a wait that would outlast the deadline is not
+ * started (see withinDeadline below), so the call fails with the real reason instead of the deadline.
+ */
+export const DEFAULT_RETRY: RetrySettings = { timeoutMs: 20_000, maxRetries: 3, retryDelayMs: 800, maxRetryDelayMs: 8_000, maxRetryAfterMs: 20_000 };
 
 /** POSTs that only read or mint tokens are safe to repeat; other POSTs retry only on throttling. */
 function isIdempotent(req: PipelineRequest | undefined): boolean {
@@ -90,6 +96,27 @@ function transientStrategy(s: RetrySettings): RetryStrategy {
 }
 
 /**
+ * Runs a strategy inside the current tool call: a retry whose wait would outlast the call's deadline is
+ * not made (the answer at hand is final: a throttled call then fails at once saying how long to wait), and
+ * each retry is noted with its delay for the debug log.
+ */
+function withinDeadline(strategy: RetryStrategy): RetryStrategy {
+    return {
+        name: strategy.name,
+        retry(info: RetryInformation): RetryModifiers {
+            const m = strategy.retry(info);
+            if (m.retryAfterInMs === undefined) return m;
+            const left = msLeft();
+            if (left !== undefined && m.retryAfterInMs >= left) return {};
+            const request = info.response?.request ?? info.responseError?.request;
+            const reason = info.response ? String(info.response.status) : (info.responseError?.code ?? 'no answer');
+            if (request) noteRetry(request.method, request.url, info.retryCount + 2, m.retryAfterInMs, reason);
+            return m;
+        }
+    };
+}
+
+/**
  * Bounds each attempt (the retry policy sits outside it): an attempt with no complete answer in time is
  * aborted and fails as a RestError with code ATTEMPT_TIMEOUT, which says how many attempts were made.
  */
@@ -110,9 +137,15 @@ function attemptTimeoutPolicy(rest: RestModule, s: RetrySettings): PipelinePolic
             const onAbort = () => ac.abort();
             outer?.addEventListener('abort', onAbort, { once: true });
             request.abortSignal = ac.signal;
+            const started = Date.now();
+            noteSending(request.method, request.url, attempt);
             try {
-                return await next(request);
+                const response = await next(request);
+                noteAttempt(request.method, request.url, attempt, { status: response.status }, Date.now() - started);
+                return response;
             } catch (e) {
+                const error = timedOut ? `no complete answer within ${s.timeoutMs} ms` : ((e as { code?: string }).code ?? (e as Error).name ?? 'error');
+                noteAttempt(request.method, request.url, attempt, { error }, Date.now() - started);
                 if (!timedOut || outer?.aborted) throw e;
                 const host = new URL(request.url).host;
                 throw new rest.RestError(`no answer from ${host} within ${s.timeoutMs} ms (${attempt} attempt${attempt === 1 ? '' : 's'})`, { code: ATTEMPT_TIMEOUT, request });
@@ -127,7 +160,7 @@ function attemptTimeoutPolicy(rest: RestModule, s: RetrySettings): PipelinePolic
 
 /** The reliability policies, outermost first: add them to a pipeline in this order. */
 export function reliabilityPolicies(rest: RestModule, s: RetrySettings): PipelinePolicy[] {
-    return [rest.retryPolicy([cappedThrottlingStrategy(s), transientStrategy(s)], { maxRetries: s.maxRetries }), attemptTimeoutPolicy(rest, s)];
+    return [rest.retryPolicy([cappedThrottlingStrategy(s), transientStrategy(s)].map(withinDeadline), { maxRetries: s.maxRetries }), attemptTimeoutPolicy(rest, s)];
 }
 
 /** Maps a login server (host) to the origin that really serves it, or undefined for "no rewrite". */

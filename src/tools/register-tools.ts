@@ -22,6 +22,7 @@ import { confirmFormSchema } from './change/change-schema.js';
 
 /** The inputRequests key of the change tools' confirmation form. */
 const CONFIRM_KEY = 'confirm';
+import { DEFAULT_TOOL_DEADLINE_MS, runWithinDeadline, type CallScope, type ProgressSender } from './call-deadline.js';
 
 export const SANDBOX_META_KEY = 'acr-streaming-mcp/sandbox';
 /** `_meta` key of an error result: `{ code, what, why, fix }` (docs/tools.md). */
@@ -34,6 +35,8 @@ export interface ToolHost extends ToolDeps {
     sandbox?: { label: string };
     /** Confirmation key, mode and audit sink of the change tools. */
     changes: ChangeSettings;
+    /** Overall time limit of one call (--tool-timeout-seconds). */
+    toolDeadlineMs?: number;
 }
 
 export function registerTools(server: McpServer, tools: readonly ToolDefinition[], app: ToolHost): void {
@@ -56,7 +59,8 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
 async function runTool(def: ToolDefinition, args: unknown, ctx: ServerContext, app: ToolHost, server: McpServer, registered: ReadonlySet<string>): Promise<CallToolResult | InputRequiredResult> {
     const started = Date.now();
     try {
-        const out = await def.handler(args as never, runtimeFor(ctx, app, server, registered));
+        const limits = { tool: def.name, deadlineMs: app.toolDeadlineMs ?? DEFAULT_TOOL_DEADLINE_MS, signal: ctx.mcpReq.signal, send: progressSender(ctx), debug: app.log.debug };
+        const out = await runWithinDeadline(limits, call => def.handler(args as never, runtimeFor(ctx, app, server, registered, call)));
         app.log.debug(`${def.name} ok in ${Date.now() - started} ms`);
         if (out.elicit) {
             // Both eras: a 2026-07-28 client answers the embedded request and retries; on 2025-era connections
@@ -108,22 +112,25 @@ function changeRuntime(ctx: ServerContext, app: ToolHost, server: McpServer): Ch
     };
 }
 
-function runtimeFor(ctx: ServerContext, app: ToolHost, server: McpServer, registeredTools: ReadonlySet<string>): ToolRuntime {
+function progressSender(ctx: ServerContext): ProgressSender | undefined {
     const progressToken = ctx.mcpReq._meta?.progressToken;
+    if (progressToken === undefined) return undefined;
+    return (progress, total, message) =>
+        ctx.mcpReq.notify({
+            method: 'notifications/progress',
+            params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) }
+        });
+}
+
+function runtimeFor(ctx: ServerContext, app: ToolHost, server: McpServer, registeredTools: ReadonlySet<string>, call: CallScope): ToolRuntime {
     return {
         changes: changeRuntime(ctx, app, server),
         registeredTools,
         azure: () => app.azure(),
         knowledge: app.knowledge,
         cloud: app.cloud,
-        signal: ctx.mcpReq.signal,
-        async progress(progress, total, message) {
-            if (progressToken === undefined) return;
-            await ctx.mcpReq.notify({
-                method: 'notifications/progress',
-                params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) }
-            });
-        },
+        signal: call.signal,
+        progress: call.progress,
         async log(level, message) {
             app.log.debug(message);
             await ctx.mcpReq.log(level, redact(message), 'acr-streaming-mcp').catch(() => undefined);
