@@ -5,19 +5,47 @@
 import { parseArgs } from 'node:util';
 import { configFrom, envName, isLoopback, OPTIONAL_VALUE_FLAGS, parserOptions, type Config } from './config.js';
 
+/** A command that runs one read tool once and prints its report (cli-report.ts). */
+export interface ReportCommand {
+    kind: 'report';
+    tool: 'streaming_scan_registry' | 'streaming_scan_cluster';
+    /** The tool's arguments, validated by the tool's own schema when it runs. */
+    args: Record<string, unknown>;
+    json: boolean;
+    config: Config;
+}
+
 export type ParsedCommand =
     | { kind: 'serve'; config: Config }
     | { kind: 'sandbox-serve'; world?: string; config: Config }
+    | ReportCommand
     | { kind: 'help' }
     | { kind: 'version' }
     | { kind: 'error'; message: string };
+
+/** An option of one subcommand only: not a configuration flag, so no environment variable either. */
+export interface SubcommandOption {
+    type: 'string' | 'boolean';
+}
+
+export type OptionValues = Record<string, string | boolean | undefined>;
 
 export interface Subcommand {
     /** The words after the program name, for --help and the usage error. */
     usage: string;
     help: string;
+    options?: Record<string, SubcommandOption>;
     /** `args` are the positionals after the subcommand's name; undefined means "wrong usage". */
-    parse(args: readonly string[], config: Config): ParsedCommand | undefined;
+    parse(args: readonly string[], config: Config, options: OptionValues): ParsedCommand | undefined;
+}
+
+const text = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+/** A number argument as the tool will see it; a non-number stays text so the tool's schema names the problem. */
+const numberArg = (v: string | boolean | undefined) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : text(v));
+const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+function report(tool: ReportCommand['tool'], args: Record<string, unknown>, config: Config, options: OptionValues): ReportCommand {
+    return { kind: 'report', tool, args: defined(args), json: options.json === true, config };
 }
 
 export const SUBCOMMANDS: Record<string, Subcommand> = {
@@ -25,8 +53,29 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
         usage: 'sandbox serve [world.json]',
         help: 'run only the emulator and print its endpoints',
         parse: (args, config) => (args[0] === 'serve' && args.length <= 2 ? { kind: 'sandbox-serve', world: args[1], config } : undefined)
+    },
+    'scan-registry': {
+        usage: 'scan-registry REGISTRY [--resource-group G] [--prefix P] [--limit N] [--json]',
+        help: 'rank the images that would gain most from streaming; exit 0 all stream, 1 some do not, 3 unknown',
+        options: { 'resource-group': { type: 'string' }, prefix: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+        parse: (args, config, o) =>
+            args.length === 1
+                ? report('streaming_scan_registry', { registry: args[0], resourceGroup: text(o['resource-group']), repositoryPrefix: text(o.prefix), limit: numberArg(o.limit) ?? 20 }, config, o)
+                : undefined
+    },
+    'scan-cluster': {
+        usage: 'scan-cluster CLUSTER [--resource-group G] [--namespace N] [--json]',
+        help: 'every image running in an AKS cluster and why it does not stream; exit 0/1/3 as above',
+        options: { 'resource-group': { type: 'string' }, namespace: { type: 'string' }, json: { type: 'boolean' } },
+        parse: (args, config, o) =>
+            args.length === 1 ? report('streaming_scan_cluster', { cluster: args[0], resourceGroup: text(o['resource-group']), namespace: text(o.namespace) }, config, o) : undefined
     }
 };
+
+/** Every subcommand option (by name, once), for the parser; which subcommand may use it is checked after. */
+function subcommandOptions(): Record<string, SubcommandOption> {
+    return Object.assign({}, ...Object.values(SUBCOMMANDS).map(s => s.options ?? {}));
+}
 
 export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedCommand {
     let parsed;
@@ -35,7 +84,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): P
             args: withOptionalValues(argv),
             allowPositionals: true,
             strict: true,
-            options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' }, ...parserOptions() }
+            options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' }, ...subcommandOptions(), ...parserOptions() }
         });
     } catch (e) {
         return { kind: 'error', message: firstLine(e) };
@@ -49,10 +98,18 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): P
     const { config } = read;
 
     const [name, ...args] = positionals;
+    const sub = name !== undefined && Object.hasOwn(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
+    const own = sub?.options ?? {};
+    const given = values as Record<string, string | boolean | undefined>;
+    const stray = Object.keys(subcommandOptions()).find(o => given[o] !== undefined && !Object.hasOwn(own, o));
+    if (stray) {
+        const users = Object.entries(SUBCOMMANDS).filter(([, s]) => s.options && Object.hasOwn(s.options, stray)).map(([n]) => n);
+        return { kind: 'error', message: `--${stray} goes only with ${users.join(' or ')}` };
+    }
     if (name !== undefined) {
-        const sub = Object.hasOwn(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
         if (!sub) return { kind: 'error', message: `unexpected argument "${name}" (see --help)` };
-        return sub.parse(args, config) ?? { kind: 'error', message: `usage: acr-streaming-mcp ${sub.usage}` };
+        const options = Object.fromEntries(Object.keys(own).map(o => [o, given[o]]));
+        return sub.parse(args, config, options) ?? { kind: 'error', message: `usage: acr-streaming-mcp ${sub.usage}` };
     }
     if (config.transport === 'http' && !isLoopback(config.host) && !config.httpToken) {
         return {

@@ -15,7 +15,11 @@ export function helpText(version: string): string {
         const left = `  --${flag}${value ? ' ' + value : ''}`;
         return `${left.padEnd(COLUMN)}${help}\n${''.padEnd(COLUMN)}env ${envName(flag)}`;
     });
-    const usage = (words: string, help: string) => `${`  acr-streaming-mcp ${words}`.padEnd(COLUMN + 7)} ${help}`;
+    // A long usage line gets its help on the next line rather than a ragged column.
+    const usage = (words: string, help: string) => {
+        const left = `  acr-streaming-mcp ${words}`;
+        return left.length <= COLUMN + 7 ? `${left.padEnd(COLUMN + 7)} ${help}` : `${left}\n${''.padEnd(COLUMN + 8)}${help}`;
+    };
     return [
         `acr-streaming-mcp ${version}: an MCP server for Azure Container Registry artifact streaming`,
         '',

@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import type { AppContext, SandboxInfo } from './app-context.js';
 import type { AzureAccess } from './azure/azure-access.js';
-import { parseCommand } from './cli-command.js';
+import { parseCommand, type ReportCommand } from './cli-command.js';
 import { helpText } from './cli-help.js';
 import { emptyToolsetsError, type Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
@@ -35,6 +35,8 @@ async function main(): Promise<number | undefined> {
             closeOnSignal([running]);
             return undefined;
         }
+        case 'report':
+            return report(command);
         case 'serve': {
             // The real tool list decides: a toolset with no tool yet (or only change tools under --read-only) serves nothing.
             const { toolsetsWithTools } = await import('./tools/index.js');
@@ -46,6 +48,28 @@ async function main(): Promise<number | undefined> {
             await serve(command.config);
             return undefined;
         }
+    }
+}
+
+/** scan-registry / scan-cluster: one tool run, a report on stdout, the verdict as the exit status. */
+async function report(command: ReportCommand): Promise<number> {
+    const log = createLogger(command.config.logLevel === 'info' ? 'warn' : command.config.logLevel);
+    const closables: Closable[] = [];
+    try {
+        let azure: (() => Promise<AzureAccess>) | undefined;
+        if (command.config.sandbox !== undefined) {
+            const started = await startSandboxMode(command.config.sandbox, log);
+            closables.push(started.sandbox);
+            azure = started.azure;
+        }
+        const [{ createApp }, { runReport }] = await Promise.all([import('./app.js'), import('./cli-report.js')]);
+        const app = await createApp({ config: command.config, log, ...(azure ? { azure } : {}) });
+        const code = await runReport(command, app, text => process.stdout.write(text + '\n'), text => process.stderr.write(text + '\n'));
+        // Pooled keep-alive sockets to Azure must not hold the process open once the report is out.
+        setTimeout(() => process.exit(code), 200).unref();
+        return code;
+    } finally {
+        await closeAll(closables);
     }
 }
 
