@@ -9,6 +9,7 @@ import { getStreamingStatusTool } from './aks/get-streaming-status.js';
 import { scanClusterTool } from './diagnose/scan-cluster.js';
 import { scanRegistryTool } from './diagnose/scan-registry.js';
 import { setRepositoryStreamingTool } from './acr/set-repository-streaming.js';
+import { setNodePoolStreamingTool } from './aks/set-nodepool-streaming.js';
 
 export const ALL_TOOLS: readonly ToolDefinition[] = [
     searchDocsTool as unknown as ToolDefinition,
@@ -18,7 +19,8 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
     getStreamingStatusTool as unknown as ToolDefinition,
     scanRegistryTool as unknown as ToolDefinition,
     scanClusterTool as unknown as ToolDefinition,
-    setRepositoryStreamingTool
+    setRepositoryStreamingTool,
+    setNodePoolStreamingTool
 ];
 
 /** The part of the configuration that decides which tools a server registers. */

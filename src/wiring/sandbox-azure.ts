@@ -35,6 +35,8 @@ export function azureOptionsForSandbox(sb: Sandbox, overrides: Partial<AzureAcce
         caPem: sb.caPem,
         subscriptionId: sb.subscriptionId,
         tenantId: sb.tenantId,
+        // Sandbox pool updates take seconds (behaviour.nodePoolUpdateSeconds), not AKS's minutes.
+        poolPollMs: 500,
         ...overrides
     };
 }

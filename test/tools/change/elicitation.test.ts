@@ -6,6 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport as V1InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { StreamableHTTPClientTransport as V1HttpTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { startHttpServer } from '../../../src/transports/http.js';
 import { createServer } from '../../../src/server.js';
 import { startSandboxApp, textOf, type SandboxApp } from '../../helpers/sandbox-app.js';
 import { changeWorld } from './change-world.js';
@@ -104,5 +107,36 @@ describe('v1 client (@modelcontextprotocol/sdk) declaring elicitation', () => {
         expect(asked).toHaveLength(1);
         expect(r.structuredContent?.status).toBe(action === 'accept' ? 'applied' : action === 'cancel' ? 'cancelled' : 'declined');
         expect(flagWrites(t)).toBe(action === 'accept' ? 1 : 0);
+    });
+});
+
+describe('over Streamable HTTP (sessionful 2025 era, and 2026-07-28)', () => {
+    it.each(['v1', 'v2-legacy', 'v2-modern'] as const)('%s client: accept applies, with the audit line naming the HTTP session', async kind => {
+        const audit: string[] = [];
+        const t = await startSandboxApp({ sandbox: { world: changeWorld() }, changes: { audit: l => void audit.push(l) } });
+        open.push(t);
+        const srv = await startHttpServer(t.app, { host: '127.0.0.1', port: 0, maxBodyBytes: 1 << 20, maxSessions: 5, sessionIdleMs: 60_000 });
+        open.push(srv);
+        const url = new URL(`http://127.0.0.1:${srv.port}/mcp`);
+        const asked: string[] = [];
+        let result: { structuredContent?: Record<string, unknown> };
+        if (kind === 'v1') {
+            const client = new V1Client({ name: 'v1', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+            client.setRequestHandler(ElicitRequestSchema, async req => (asked.push(String(req.params.message)), { action: 'accept', content: { confirm: true } }));
+            await client.connect(new V1HttpTransport(url));
+            open.push(client);
+            result = (await client.callTool({ name: TOOL, arguments: ARGS })) as typeof result;
+        } else {
+            const client = new Client({ name: 'v2', version: '1.0.0' }, { versionNegotiation: { mode: kind === 'v2-legacy' ? 'legacy' : 'auto' }, capabilities: { elicitation: { form: {} } } });
+            client.setRequestHandler('elicitation/create', async req => (asked.push(String((req.params as { message?: string }).message)), { action: 'accept', content: { confirm: true } }));
+            await client.connect(new StreamableHTTPClientTransport(url));
+            open.push(client);
+            result = (await client.callTool({ name: TOOL, arguments: ARGS })) as typeof result;
+        }
+        expect(result.structuredContent?.status).toBe('applied');
+        expect(asked).toHaveLength(1);
+        expect(flagWrites(t)).toBe(1);
+        const line = JSON.parse(audit[0]!) as { session: string | null };
+        if (kind !== 'v2-modern') expect(line.session).toEqual(expect.any(String));
     });
 });
