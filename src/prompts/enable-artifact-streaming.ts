@@ -38,7 +38,7 @@ export function registerEnableArtifactStreaming(server: McpServer, { knowledge: 
                 },
                 {
                     tool: 'acr_set_repository_streaming',
-                    withTool: `Call \`acr_set_repository_streaming\` with registry "${registry}", repository "${repository}", enabled true. Show the user the plan it returns and apply it only after they agree.`,
+                    withTool: `Call \`acr_set_repository_streaming\` with registry "${registry}", repository "${repository}", enabled true and backfill true (it also converts the newest existing images; the plan lists them). Show the user the plan it returns and apply it only after they agree.`,
                     manual: `After the user agrees, turn on auto-conversion: \`az acr artifact-streaming update --name ${registry} --repository ${repository} --enable-streaming true\`.`
                 },
                 {
