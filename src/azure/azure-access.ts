@@ -135,6 +135,8 @@ export interface AzureAccess extends AzureChanges {
     streamingState(reg: RegistryInfo, repository: string, digest: string, opts: CallOptions & { operations?: boolean }): Promise<StreamingState>;
     /** `operations: false` skips the last-conversion lookup (for registries that cannot stream). */
     inspectImage(reg: RegistryInfo, ref: ImageRef, opts: CallOptions & InspectOptions): Promise<ImageInspection>;
+    /** The subscription's AKS clusters (or one resource group's). */
+    listClusters(opts: CallOptions & { resourceGroup?: string }): Promise<ClusterInfo[]>;
     findCluster(name: string, opts: CallOptions & { resourceGroup?: string }): Promise<ClusterInfo>;
     listAgentPools(cluster: ClusterInfo, opts: CallOptions): Promise<AgentPoolInfo[]>;
     /** Whether `principalId` holds a pull-granting role at (or above) the registry's scope. */
@@ -207,6 +209,7 @@ export async function createAzureAccess(opts: AzureAccessOptions = {}): Promise<
         streamingState: (reg, repository, digest, o) =>
             boundary(`Reading the streaming state of ${reg.loginServer}/${repository}@${digest}`, () => streamingStateOf(clientFor(reg), repository, digest, o)),
         inspectImage: (reg, ref, o) => boundary(`Inspecting ${ref.text}`, () => inspectImage(clientFor(reg), ref, o)),
+        listClusters: o => boundary('Listing AKS clusters', () => arm.listClusters(o)),
         findCluster: (name, o) => boundary(`Looking up AKS cluster ${name}`, () => findCluster(arm, sub.id, name, o)),
         listAgentPools: (cluster, o) => boundary(`Listing node pools of ${cluster.name}`, () => arm.listAgentPools(cluster, o)),
         acrPull: (principalId, reg, o) =>

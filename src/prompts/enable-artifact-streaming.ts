@@ -1,25 +1,28 @@
 /** enable_artifact_streaming: the plan, then the changes, to get one repository (and a node pool) streaming. */
 import { completable, type McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
+import { liveCompletions } from './live-completion.js';
 import type { PromptDeps } from './prompt-deps.js';
-import { embedPages, renderSteps, searchStep, userText, type Step } from './prompt-kit.js';
+import { embedPages, promptArg, promptResult, renderSteps, searchStep, userText, type Step } from './prompt-kit.js';
 
 export const ENABLE_PAGES = ['references/enable-on-acr.md', 'references/enable-on-aks.md', 'references/requirements.md'];
 
 /** `az aks create` names the first pool nodepool1; no other pool name can be guessed without the cluster. */
 const DEFAULT_POOL_NAMES = ['nodepool1'];
 
-export function registerEnableArtifactStreaming(server: McpServer, { knowledge: kb, cloud }: PromptDeps, tools: ReadonlySet<string>): void {
+export function registerEnableArtifactStreaming(server: McpServer, deps: PromptDeps, tools: ReadonlySet<string>): void {
+    const { knowledge: kb, cloud } = deps;
+    const live = liveCompletions(deps);
     server.registerPrompt(
         'enable_artifact_streaming',
         {
             title: 'Enable artifact streaming',
             description: 'Check prerequisites, then turn on ACR artifact streaming for a repository (auto-conversion plus backfill of existing tags) and, optionally, on an AKS node pool; every change is planned and confirmed first.',
             argsSchema: z.object({
-                registry: z.string().min(1).describe(`Registry name (without .${cloud.acrSuffix})`),
-                repository: z.string().min(1).describe('Repository, e.g. ml/trainer'),
-                cluster: z.string().min(1).optional().describe('AKS cluster whose node pool should stream'),
-                nodePool: completable(z.string().min(1).describe('Node pool to enable streaming on'), v => DEFAULT_POOL_NAMES.filter(n => n.startsWith(v))).optional()
+                registry: completable(promptArg(`Registry name (without .${cloud.acrSuffix})`), live.registry),
+                repository: completable(promptArg('Repository, e.g. ml/trainer'), live.repository),
+                cluster: completable(promptArg('AKS cluster whose node pool should stream'), live.cluster).optional(),
+                nodePool: completable(promptArg('Node pool to enable streaming on'), live.nodePool(DEFAULT_POOL_NAMES)).optional()
             })
         },
         ({ registry, repository, cluster, nodePool }) => {
@@ -66,7 +69,7 @@ export function registerEnableArtifactStreaming(server: McpServer, { knowledge: 
                 '',
                 'Every change needs the user\'s explicit agreement first. Mention the side effects from the pages below: extra storage for the streaming copies, node reimage for node pools, pods must pull by tag without pull secrets.'
             ].join('\n');
-            return { description: `Enable artifact streaming for ${registry}/${repository}`, messages: [userText(text), ...embedPages(kb, ENABLE_PAGES)] };
+            return promptResult(`Enable artifact streaming for ${registry}/${repository}`, [userText(text), ...embedPages(kb, ENABLE_PAGES)]);
         }
     );
 }

@@ -7,6 +7,9 @@ import type { GetPromptResult } from '@modelcontextprotocol/server';
 import type { CloudProfile } from '../azure/cloud.js';
 import { parseImageRef } from '../azure/names.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import { redact } from '../log.js';
+import { MAX_ARG_LENGTH } from '../tools/shared.js';
+import * as z from 'zod/v4';
 
 export type PromptMessage = GetPromptResult['messages'][number];
 
@@ -32,8 +35,19 @@ export function embedPages(kb: KnowledgeBase, paths: readonly string[]): PromptM
     });
 }
 
+/** The prompt's own text, with the arguments in it: hidden characters in them are neutralised (redact(), src/log.ts). */
 export function userText(text: string): PromptMessage {
-    return { role: 'user', content: { type: 'text', text } };
+    return { role: 'user', content: { type: 'text', text: redact(text) } };
+}
+
+/** A prompts/get result; its description quotes arguments too, so it is neutralised like the text. */
+export function promptResult(description: string, messages: PromptMessage[]): GetPromptResult {
+    return { description: redact(description), messages };
+}
+
+/** A prompt argument: bounded like tool arguments, so a 100,000-character argument is refused, not echoed. */
+export function promptArg(description: string) {
+    return z.string().min(1).max(MAX_ARG_LENGTH).describe(description);
 }
 
 /** The search step every prompt ends with, or a pointer to the pages when the tool is filtered out. */

@@ -1,21 +1,24 @@
 /** streaming_readiness_review: is this registry (and cluster) ready for artifact streaming, and where would it pay off? */
-import type { McpServer } from '@modelcontextprotocol/server';
+import { completable, type McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
+import { liveCompletions } from './live-completion.js';
 import type { PromptDeps } from './prompt-deps.js';
 import { loginServerFor } from '../azure/names.js';
-import { clusterArgs, embedPages, renderSteps, searchStep, userText, type Step } from './prompt-kit.js';
+import { clusterArgs, embedPages, promptArg, promptResult, renderSteps, searchStep, userText, type Step } from './prompt-kit.js';
 
 export const READINESS_PAGES = ['references/requirements.md', 'references/performance.md', 'references/pricing-and-storage.md'];
 
-export function registerStreamingReadinessReview(server: McpServer, { knowledge: kb, cloud }: PromptDeps, tools: ReadonlySet<string>): void {
+export function registerStreamingReadinessReview(server: McpServer, deps: PromptDeps, tools: ReadonlySet<string>): void {
+    const { knowledge: kb, cloud } = deps;
+    const live = liveCompletions(deps);
     server.registerPrompt(
         'streaming_readiness_review',
         {
             title: 'Artifact streaming readiness review',
             description: 'Review whether a registry (and optionally an AKS cluster) meets the requirements for ACR artifact streaming, which images would gain most, and what it would cost. Read-only.',
             argsSchema: z.object({
-                registry: z.string().min(1).describe(`Registry name (without .${cloud.acrSuffix})`),
-                cluster: z.string().min(1).optional().describe('AKS cluster that pulls from the registry')
+                registry: completable(promptArg(`Registry name (without .${cloud.acrSuffix})`), live.registry),
+                cluster: completable(promptArg('AKS cluster that pulls from the registry'), live.cluster).optional()
             })
         },
         ({ registry, cluster }) => {
@@ -52,7 +55,7 @@ export function registerStreamingReadinessReview(server: McpServer, { knowledge:
                 '',
                 'Answer with a checklist (met / not met / unknown, with the evidence), the images worth converting first and why, the expected storage cost, and the commands to fix each gap. Cite the pages below.'
             ].join('\n');
-            return { description: `Readiness review of ${registry}`, messages: [userText(text), ...embedPages(kb, READINESS_PAGES)] };
+            return promptResult(`Readiness review of ${registry}`, [userText(text), ...embedPages(kb, READINESS_PAGES)]);
         }
     );
 }

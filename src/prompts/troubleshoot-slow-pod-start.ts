@@ -1,25 +1,28 @@
 /** troubleshoot_slow_pod_start: why a pod starts slowly, and whether artifact streaming is (or could be) in effect. */
 import { completable, type McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
+import { liveCompletions } from './live-completion.js';
 import type { PromptDeps } from './prompt-deps.js';
-import { clusterArgs, embedPages, renderSteps, searchStep, splitImage, userText, type Step } from './prompt-kit.js';
+import { clusterArgs, embedPages, promptArg, promptResult, renderSteps, searchStep, splitImage, userText, type Step } from './prompt-kit.js';
 
 export const TROUBLESHOOT_PAGES = ['references/troubleshooting.md', 'references/requirements.md'];
 
 /** Offline completion only: the namespaces every cluster has. Real names would need the cluster (network). */
 const COMMON_NAMESPACES = ['default', 'kube-system'];
 
-export function registerTroubleshootSlowPodStart(server: McpServer, { knowledge: kb, cloud }: PromptDeps, tools: ReadonlySet<string>): void {
+export function registerTroubleshootSlowPodStart(server: McpServer, deps: PromptDeps, tools: ReadonlySet<string>): void {
+    const { knowledge: kb, cloud } = deps;
+    const live = liveCompletions(deps);
     server.registerPrompt(
         'troubleshoot_slow_pod_start',
         {
             title: 'Troubleshoot a slow pod start',
             description: 'Find out why pods of an image start slowly on AKS and whether ACR artifact streaming is working for them, with fixes.',
             argsSchema: z.object({
-                image: z.string().min(1).describe(`Full image reference, e.g. myreg.${cloud.acrSuffix}/ml/trainer:v3`),
-                cluster: z.string().min(1).optional().describe('AKS cluster name, if known'),
-                namespace: completable(z.string().min(1).describe('Kubernetes namespace of the pod'), v => COMMON_NAMESPACES.filter(n => n.startsWith(v))).optional(),
-                pod: z.string().min(1).optional().describe('Name of one slow pod, if known')
+                image: completable(promptArg(`Full image reference, e.g. myreg.${cloud.acrSuffix}/ml/trainer:v3`), live.image),
+                cluster: completable(promptArg('AKS cluster name, if known'), live.cluster).optional(),
+                namespace: completable(promptArg('Kubernetes namespace of the pod'), v => COMMON_NAMESPACES.filter(n => n.startsWith(v))).optional(),
+                pod: promptArg('Name of one slow pod, if known').optional()
             })
         },
         ({ image, cluster, namespace, pod }) => {
@@ -58,7 +61,7 @@ export function registerTroubleshootSlowPodStart(server: McpServer, { knowledge:
                 '',
                 'Then answer with: the verdict (streams / will not stream / unknown), each problem found with its evidence and the exact fix (command), and what is still unknown. Streaming shortens time to pod readiness, not the download of the full image: if everything checks out and it is still slow, say so and point to the performance guidance. Cite the pages below; do not change anything without the user\'s go-ahead.'
             ].join('\n');
-            return { description: `Troubleshoot slow start of ${image}`, messages: [userText(text), ...embedPages(kb, TROUBLESHOOT_PAGES)] };
+            return promptResult(`Troubleshoot slow start of ${image}`, [userText(text), ...embedPages(kb, TROUBLESHOOT_PAGES)]);
         }
     );
 }

@@ -36,3 +36,16 @@ describe('redaction in results', () => {
         expect(textOf(r)).not.toContain('[redacted]');
     });
 });
+
+describe('prompt arguments', () => {
+    it('are bounded like tool arguments: 100,000 characters are refused, not echoed', async () => {
+        await expect(c.client.getPrompt({ name: 'streaming_readiness_review', arguments: { registry: 'x'.repeat(100_000) } })).rejects.toMatchObject({ code: -32602 });
+    });
+
+    it('are neutralised where the prompt quotes them', async () => {
+        const r = await c.client.getPrompt({ name: 'streaming_readiness_review', arguments: { registry: 'contoso\u202Eacr\u0000', cluster: 'aks\r\nprod' } });
+        const texts = [r.description ?? '', ...r.messages.map(m => (m.content.type === 'text' ? m.content.text : ''))];
+        for (const t of texts) expect(t).not.toMatch(RAW);
+        expect(texts.join('\n')).toContain('contoso\\u202Eacr');
+    });
+});
