@@ -20,9 +20,9 @@ function floor(node) {
     });
 }
 
-async function toolsListed(node, args) {
+async function toolsListed(node, args, env = {}) {
     const t0 = performance.now();
-    const { client, pid, close } = await connectStdio(node, args);
+    const { client, pid, close } = await connectStdio(node, args, { env });
     const { tools } = await client.listTools();
     const wallMs = performance.now() - t0;
     const cpuMs = cpuMsOf(pid);
@@ -31,13 +31,16 @@ async function toolsListed(node, args) {
     return { wallMs, cpuMs };
 }
 
-const VARIANTS = {
+const BASE = {
     'node -e 0': node => floor(node),
     ours: node => toolsListed(node, [CLI]),
     'server-everything': node => toolsListed(node, [EVERYTHING, 'stdio'])
 };
+// Where the runtime has a compile cache (Node ≥ 22.1), dist/cli.js turns it on; this variant shows its share.
+const NO_CACHE = { 'ours, compile cache off': node => toolsListed(node, [CLI], { NODE_DISABLE_COMPILE_CACHE: '1' }) };
 
-async function measure(node) {
+async function measure(node, major) {
+    const VARIANTS = major >= 22 ? { ...BASE, ...NO_CACHE } : BASE;
     const samples = Object.fromEntries(Object.keys(VARIANTS).map(k => [k, []]));
     for (const run of Object.values(VARIANTS)) await run(node); // warm-up: disk cache, compile caches
     for (let i = 0; i < RUNS; i++) {
@@ -54,7 +57,8 @@ async function measure(node) {
         oursOverEverything: { wall: ratio(s.ours.wallMedianMs, s['server-everything'].wallMedianMs), cpu: ratio(s.ours.cpuMedianMs, s['server-everything'].cpuMedianMs) },
         // Above the floor: what each server itself adds to a process start.
         aboveFloorMs: { ours: s.ours.wallMedianMs - floorMs, 'server-everything': s['server-everything'].wallMedianMs - floorMs },
-        oursOverEverythingAboveFloor: ratio(s.ours.wallMedianMs - floorMs, s['server-everything'].wallMedianMs - floorMs)
+        oursOverEverythingAboveFloor: ratio(s.ours.wallMedianMs - floorMs, s['server-everything'].wallMedianMs - floorMs),
+        ...(s['ours, compile cache off'] ? { compileCacheOnOverOff: { wall: ratio(s.ours.wallMedianMs, s['ours, compile cache off'].wallMedianMs), cpu: ratio(s.ours.cpuMedianMs, s['ours, compile cache off'].cpuMedianMs) } } : {})
     };
 }
 
@@ -65,10 +69,10 @@ export default {
         const byNode = {};
         for (const n of runtimes()) {
             console.log(`cold start on ${n.version} (${RUNS} alternating runs per variant)`);
-            byNode[n.version] = await measure(n.path);
+            byNode[n.version] = await measure(n.path, n.major);
         }
         const rows = Object.entries(byNode).flatMap(([v, r]) =>
-            Object.entries(r.variants).map(([name, s]) => [v, name, s.wallMedianMs, s.wallMinMs, s.cpuMedianMs, name === 'ours' ? r.oursOverEverything.wall : null, name === 'ours' ? r.oursOverEverything.cpu : null])
+            Object.entries(r.variants).map(([name, s]) => [v, name, s.wallMedianMs, s.wallMinMs, s.cpuMedianMs, name === 'ours' ? r.oursOverEverything.wall : null, name === 'ours' ? r.oursOverEverything.cpu : null, name === 'ours' && r.compileCacheOnOverOff ? `${r.compileCacheOnOverOff.wall} / ${r.compileCacheOnOverOff.cpu}` : null])
         );
         const target = 0.8;
         const summary = Object.entries(byNode).map(([v, r]) => ({
@@ -80,7 +84,7 @@ export default {
             met: r.oursOverEverything.wall <= target
         }));
         const markdown = [
-            table(['Node', 'variant', 'wall median ms', 'wall min ms', 'CPU median ms', 'ours / everything (wall)', 'ours / everything (CPU)'], rows),
+            table(['Node', 'variant', 'wall median ms', 'wall min ms', 'CPU median ms', 'ours / everything (wall)', 'ours / everything (CPU)', 'compile cache on / off (wall / CPU)'], rows),
             `Medians of ${RUNS} alternating runs per variant and runtime after one warm-up each. The client is the SDK v2 \`Client\` over \`StdioClientTransport\` (2025 era, \`initialize\` then \`tools/list\`). The children run without \`NODE_EXTRA_CA_CERTS\` (see bench/README.md).`
         ];
         return { data: { runs: RUNS, byNode }, summary, markdown };

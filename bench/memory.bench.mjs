@@ -1,10 +1,15 @@
 // Memory: RSS of our built server (stdio, --sandbox demo world) when idle after start, after a warm-up of
 // mixed calls (lazy modules loaded, search index built, caches filled), and every 1,000 calls up to CALLS
 // mixed calls of every read tool tools/list offers; the peer, server-everything, through as many `echo`
-// calls. Growth is measured from the warm-up to the end: what a long session keeps, not what loads once.
+// calls. Growth is measured from the warm-up to the end: what a long session keeps, not what loads once; and
+// after a forced garbage collection (lib/gc-probe.mjs), so it is memory still held, not garbage V8 has not
+// collected yet.
 import { table } from './lib/report.mjs';
 import { ratio } from './lib/stats.mjs';
 import { CLI, connectStdio, EVERYTHING, rssMbOf } from './lib/servers.mjs';
+
+const GC_PROBE = new URL('./lib/gc-probe.mjs', import.meta.url).href;
+const MB = 2 ** 20;
 
 const CALLS = Number(process.env.BENCH_MEMORY_CALLS ?? 10_000);
 const WARMUP = 200;
@@ -41,20 +46,49 @@ async function drive(conn, calls, pick, onThousand) {
     return errors;
 }
 
+/** Memory after a forced GC, from the probe's next line on stderr. */
+function probe(conn) {
+    return new Promise((resolve, reject) => {
+        let buf = '';
+        const timer = setTimeout(() => reject(new Error('no GC-PROBE line in 10 s')), 10_000);
+        const onData = d => {
+            buf += d;
+            const m = /GC-PROBE (\{.*\})\n/.exec(buf);
+            if (!m) return;
+            conn.stderr.off('data', onData);
+            clearTimeout(timer);
+            const v = JSON.parse(m[1]);
+            resolve({ rssMb: +(v.rss / MB).toFixed(1), heapUsedMb: +(v.heapUsed / MB).toFixed(1) });
+        };
+        conn.stderr.on('data', onData);
+        process.kill(conn.pid, 'SIGUSR2');
+    });
+}
+
 async function profile(args, pickFor) {
-    const conn = await connectStdio(process.execPath, args);
+    const conn = await connectStdio(process.execPath, ['--expose-gc', '--import', GC_PROBE, ...args], { stderr: 'pipe' });
+    conn.stderr.resume();
     try {
         const { tools } = await conn.client.listTools();
         const pick = pickFor(tools.map(t => t.name));
         await new Promise(r => setTimeout(r, 500));
-        const idleMb = rssMbOf(conn.pid);
+        const idle = { rssMb: rssMbOf(conn.pid), gc: await probe(conn) };
         const warmupErrors = await drive(conn, WARMUP, pick.fn);
-        const warmMb = rssMbOf(conn.pid);
+        const warm = { rssMb: rssMbOf(conn.pid), gc: await probe(conn) };
         const series = [];
         const errors = await drive(conn, CALLS, pick.fn, n => series.push([n, rssMbOf(conn.pid)]));
-        await new Promise(r => setTimeout(r, 500));
-        const endMb = rssMbOf(conn.pid);
-        return { tools: pick.names, idleMb, warmMb, endMb, growthFromWarm: ratio(endMb - warmMb, warmMb), errors: warmupErrors + errors, series };
+        const end = { rssMb: rssMbOf(conn.pid), gc: await probe(conn) };
+        return {
+            tools: pick.names,
+            idle,
+            warm,
+            end,
+            growthFromWarm: ratio(end.gc.rssMb - warm.gc.rssMb, warm.gc.rssMb),
+            heapGrowthFromWarm: ratio(end.gc.heapUsedMb - warm.gc.heapUsedMb, warm.gc.heapUsedMb),
+            rawGrowthFromWarm: ratio(end.rssMb - warm.rssMb, warm.rssMb),
+            errors: warmupErrors + errors,
+            series
+        };
     } finally {
         await conn.close();
     }
@@ -72,23 +106,21 @@ export default {
         const pct = x => `${(x * 100).toFixed(1)} %`;
         const summary = [
             {
-                measure: `RSS growth over ${CALLS.toLocaleString('en')} mixed calls of ${ours.tools.length} tools (idle ${ours.idleMb} MB, warm ${ours.warmMb} MB, end ${ours.endMb} MB; ${ours.errors} errors)`,
+                measure: `RSS growth after GC over ${CALLS.toLocaleString('en')} mixed calls of ${ours.tools.length} tools (idle ${ours.idle.gc.rssMb} MB, warm ${ours.warm.gc.rssMb} MB, end ${ours.end.gc.rssMb} MB; live heap ${pct(ours.heapGrowthFromWarm)}; ${ours.errors} errors)`,
                 ours: pct(ours.growthFromWarm),
-                peer: `${pct(peer.growthFromWarm)} (echo; ${peer.warmMb} → ${peer.endMb} MB)`,
+                peer: `${pct(peer.growthFromWarm)} (echo; ${peer.warm.gc.rssMb} → ${peer.end.gc.rssMb} MB)`,
                 ratio: null,
                 target: '≤ 10 %',
                 met: ours.growthFromWarm <= 0.1
             }
         ];
+        const row = (name, tools, r) => [name, tools, `${r.idle.rssMb} / ${r.idle.gc.rssMb}`, `${r.warm.rssMb} / ${r.warm.gc.rssMb}`, `${r.end.rssMb} / ${r.end.gc.rssMb}`, `${r.warm.gc.heapUsedMb} → ${r.end.gc.heapUsedMb}`, pct(r.growthFromWarm), pct(r.rawGrowthFromWarm), r.errors];
         const markdown = [
             table(
-                ['server', 'tools in the mix', 'RSS idle MB', `RSS after ${WARMUP} calls MB`, `RSS after ${CALLS} more MB`, 'growth from warm', 'errors'],
-                [
-                    ['ours (`--sandbox`, stdio)', ours.tools.join(', '), ours.idleMb, ours.warmMb, ours.endMb, pct(ours.growthFromWarm), ours.errors],
-                    ['server-everything (stdio)', 'echo', peer.idleMb, peer.warmMb, peer.endMb, pct(peer.growthFromWarm), peer.errors]
-                ]
+                ['server', 'tools in the mix', 'RSS idle MB (raw / after GC)', `after ${WARMUP} calls`, `after ${CALLS} more`, 'live heap MB warm → end', 'RSS growth after GC', 'raw RSS growth', 'errors'],
+                [row('ours (`--sandbox`, stdio)', ours.tools.join(', '), ours), row('server-everything (stdio)', 'echo', peer)]
             ),
-            `RSS every 1,000 calls (ours, MB): ${ours.series.map(([n, mb]) => `${n / 1000}k ${mb}`).join(' · ')}. ${IN_FLIGHT} calls in flight; RSS read from /proc; the sandbox runs inside our server's process, so its memory counts too.`
+            `Raw RSS every 1,000 calls (ours, MB): ${ours.series.map(([n, mb]) => `${n / 1000}k ${mb}`).join(' · ')}. ${IN_FLIGHT} calls in flight; RSS from /proc, "after GC" from a forced collection in the server (lib/gc-probe.mjs, --expose-gc). The sandbox runs inside our server's process, so its memory counts too.`
         ];
         return { data: { calls: CALLS, warmup: WARMUP, inFlight: IN_FLIGHT, ours, peer }, summary, markdown };
     }

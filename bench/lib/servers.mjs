@@ -45,11 +45,11 @@ export function rssMbOf(pid) {
 export const newClient = era => new Client({ name: 'bench', version: '1' }, { versionNegotiation: { mode: era === 'modern' ? 'auto' : 'legacy' } });
 
 /** A stdio server connected to a client; `args` follow the node binary. */
-export async function connectStdio(node, args, { era = 'legacy', env = {} } = {}) {
-    const transport = new StdioClientTransport({ command: node, args, cwd: ROOT, env: benchEnv(env), stderr: 'ignore' });
+export async function connectStdio(node, args, { era = 'legacy', env = {}, stderr = 'ignore' } = {}) {
+    const transport = new StdioClientTransport({ command: node, args, cwd: ROOT, env: benchEnv(env), stderr });
     const client = newClient(era);
     await client.connect(transport);
-    return { client, pid: transport.pid, close: () => client.close() };
+    return { client, pid: transport.pid, stderr: transport.stderr, close: () => client.close() };
 }
 
 async function freePort() {

@@ -2,7 +2,7 @@
  * Turns one skill file into a KnowledgePage, collecting front-matter problems instead of throwing so the
  * loader can report every problem of every page at once.
  */
-import matter from 'gray-matter';
+import { readFrontMatter, type FrontMatter } from './front-matter.js';
 import type { KnowledgeProblem } from './knowledge-error.js';
 import type { KnowledgePage } from './types.js';
 
@@ -14,15 +14,15 @@ export interface ParsedPage {
 }
 
 export function parsePage(path: string, raw: string, uri: string, skillName: string, problems: KnowledgeProblem[]): ParsedPage {
-    let parsed: matter.GrayMatterFile<string>;
+    let parsed: FrontMatter;
     try {
-        // An options object turns off gray-matter's module-level cache, which hands back shared objects.
-        parsed = matter(raw, {});
+        parsed = readFrontMatter(raw);
     } catch (e) {
         problems.push({ file: path, message: `front matter is not valid YAML: ${(e as Error).message.split('\n')[0]}` });
         return {};
     }
-    const fm = parsed.data as Record<string, unknown>;
+    // A block that is a YAML scalar or list (not a mapping) has none of the keys: each is reported missing.
+    const fm = (typeof parsed.data === 'object' && parsed.data !== null && !Array.isArray(parsed.data) ? parsed.data : {}) as Record<string, unknown>;
     const before = problems.length;
     const problem = (message: string) => problems.push({ file: path, message });
     if (!raw.startsWith('---')) problem('has no front matter (the file must start with a "---" line)');
