@@ -10,8 +10,9 @@ import { median, percentile, ratio, round } from './lib/stats.mjs';
 import { newClient, startEverythingHttp, startOursHttp } from './lib/servers.mjs';
 
 const CLIENTS = 20;
-const CALLS = Number(process.env.BENCH_HTTP_CALLS ?? 40);
-const ROUNDS = 3;
+const CALLS = Number(process.env.BENCH_HTTP_CALLS ?? 25);
+const ROUNDS = 2;
+const WARMUP_CALLS = 5;
 const ROUND_LIMIT_MS = 30_000;
 
 const SCENARIOS = {
@@ -22,7 +23,7 @@ const SCENARIOS = {
     'server-everything echo (2025)': { server: 'everything', era: 'legacy', tool: 'echo', args: i => ({ message: `hello ${i}` }) }
 };
 
-async function round1(url, s) {
+async function round1(url, s, calls = CALLS) {
     const clients = await Promise.all(
         Array.from({ length: CLIENTS }, async () => {
             const c = newClient(s.era);
@@ -37,7 +38,7 @@ async function round1(url, s) {
     const t0 = performance.now();
     await Promise.all(
         clients.map(async ({ c }, k) => {
-            for (let i = 0; i < CALLS && performance.now() < deadline; i++) {
+            for (let i = 0; i < calls && performance.now() < deadline; i++) {
                 const t = performance.now();
                 try {
                     const r = await c.callTool({ name: s.tool, arguments: s.args(i + k) });
@@ -59,7 +60,7 @@ async function measure(node) {
     const servers = { ours: await startOursHttp(node), everything: await startEverythingHttp(node) };
     const rounds = Object.fromEntries(Object.keys(SCENARIOS).map(k => [k, []]));
     try {
-        for (const [name, s] of Object.entries(SCENARIOS)) await round1(servers[s.server].url, { ...s }); // warm-up
+        for (const s of Object.values(SCENARIOS)) await round1(servers[s.server].url, s, WARMUP_CALLS); // warm-up
         for (let r = 0; r < ROUNDS; r++) {
             const order = r % 2 ? Object.keys(SCENARIOS).reverse() : Object.keys(SCENARIOS);
             for (const name of order) rounds[name].push(await round1(servers[SCENARIOS[name].server].url, SCENARIOS[name]));
@@ -113,7 +114,7 @@ export default {
         );
         const markdown = [
             table(['Node', 'scenario', 'calls', 'errors', 'req/s (median round)', 'p50 ms', 'p95 ms', 'p99 ms', 'throughput / echo', 'p99 / echo'], rows),
-            `${CLIENTS} concurrent SDK v2 clients (StreamableHTTPClientTransport) × ${CALLS} sequential calls each, ${ROUNDS} rounds per scenario after a warm-up round, scenarios alternating; connecting is not timed. Our server: \`dist/cli.js --transport http --sandbox\` (demo world, no added latency); the peer: server-everything \`streamableHttp\`. The clients share the 2 cores with the servers.`
+            `${CLIENTS} concurrent SDK v2 clients (StreamableHTTPClientTransport) × ${CALLS} sequential calls each, ${ROUNDS} rounds per scenario after a warm-up round of ${WARMUP_CALLS} calls each, scenarios alternating; connecting is not timed. Our server: \`dist/cli.js --transport http --sandbox\` (demo world, no added latency); the peer: server-everything \`streamableHttp\`. The clients share the 2 cores with the servers.`
         ];
         return { data: { clients: CLIENTS, callsPerClient: CALLS, rounds: ROUNDS, byNode }, summary, markdown };
     }

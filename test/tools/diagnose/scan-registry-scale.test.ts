@@ -15,7 +15,9 @@ const world = generateWorld({ repositories: 1000, imagesPerRepository: 5, behavi
 
 let t: SandboxApp;
 beforeAll(async () => {
-    t = await startSandboxApp({ sandbox: { world } });
+    // The call's own deadline (--tool-timeout-seconds, 45 s by default) is not what this test is about either:
+    // on a loaded 2-core machine the scan takes longer, so it gets the same room as the test.
+    t = await startSandboxApp({ sandbox: { world }, config: { toolTimeoutSeconds: 280 } });
 });
 afterAll(async () => t?.close());
 
