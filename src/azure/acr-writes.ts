@@ -53,6 +53,31 @@ export async function startConversion(client: AcrClient, repo: string, digest: s
     return { operationId: operationId(body.id, res), status: typeof body.status === 'string' ? body.status : 'NotStarted', reused: false };
 }
 
+/**
+ * `az acr artifact-streaming operation cancel --repository R --id OPID`: `POST …/_operations/{id}:cancel` (no body).
+ * The status after the call (Canceled), as the registry answers it.
+ */
+export async function cancelOperation(client: AcrClient, repo: string, id: string, opts: CallOptions): Promise<{ status: string }> {
+    if (!/^[A-Za-z0-9-]{1,100}$/.test(id)) throw new Error('operation ids are checked before they reach a URL');
+    const path = `/acr/v1/${repo}/_operations/${id}:cancel`;
+    const res = await client.send('POST', path, pullPush(repo), opts);
+    const body = client.json<{ status?: unknown }>(res, path);
+    return { status: typeof body.status === 'string' ? body.status : 'Canceled' };
+}
+
+/**
+ * Deletes one manifest by digest (`DELETE /v2/{repo}/manifests/{digest}`, scope `delete`): for a streaming
+ * referrer, this is how Learn says streaming is turned off for one image. True when it existed.
+ */
+export async function deleteManifest(client: AcrClient, repo: string, digest: string, opts: CallOptions): Promise<boolean> {
+    if (!DIGEST.test(digest)) throw new Error('digests are checked before they reach a URL');
+    const path = `/v2/${repo}/manifests/${digest}`;
+    const res = await client.send('DELETE', path, `repository:${repo}:delete`, opts);
+    if (res.status === 404) return false;
+    if (res.status !== 202 && res.status !== 200) client.json(res, path);
+    return true;
+}
+
 export interface TaggedImage {
     digest: string;
     /** Tags pointing at it, newest first. */

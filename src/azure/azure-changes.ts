@@ -5,7 +5,7 @@
  */
 import { ToolError, isToolError } from '../tool-error.js';
 import type { AcrClient } from './acr-client.js';
-import { listImagesNewestFirst, setRepositoryStreaming, startConversion, type StartedConversion, type TaggedImage } from './acr-writes.js';
+import { cancelOperation, deleteManifest, listImagesNewestFirst, setRepositoryStreaming, startConversion, type StartedConversion, type TaggedImage } from './acr-writes.js';
 import { getPoolForChange, putPoolStreaming, waitForPool, type PoolForChange } from './agent-pool-writes.js';
 import type { ArmAccess } from './arm.js';
 import { describeFailure, type FailureContext } from './errors.js';
@@ -26,6 +26,10 @@ export interface AzureChanges {
     setRepositoryStreaming(reg: RegistryInfo, repository: string, enabled: boolean, opts: WriteOptions): Promise<{ convertPushedImages: boolean; operationId: string | null }>;
     /** Starts (or reuses the ongoing) conversion of one digest. */
     startConversion(reg: RegistryInfo, repository: string, digest: string, opts: WriteOptions): Promise<StartedConversion>;
+    /** Cancels a NotStarted/Running conversion (the registry refuses a finished one). */
+    cancelOperation(reg: RegistryInfo, repository: string, operationId: string, opts: WriteOptions): Promise<{ status: string }>;
+    /** Deletes a manifest by digest (a streaming referrer: streaming off for that image). False when it was already gone. */
+    deleteManifest(reg: RegistryInfo, repository: string, digest: string, opts: WriteOptions): Promise<boolean>;
     getPoolForChange(cluster: ClusterInfo, pool: string, opts: CallOptions): Promise<PoolForChange>;
     setPoolStreaming(cluster: ClusterInfo, current: PoolForChange, enabled: boolean, opts: WriteOptions): Promise<PoolForChange>;
     waitForPool(cluster: ClusterInfo, pool: string, opts: CallOptions & { intervalMs?: number; onState(info: AgentPoolInfo, polls: number): Promise<void> }): Promise<AgentPoolInfo>;
@@ -61,6 +65,10 @@ export function createAzureChanges(d: ChangeDeps): AzureChanges {
             writing(d.ctx(`Setting auto-conversion of ${reg.loginServer}/${repository}`), o.requiredRole, () => setRepositoryStreaming(d.clientFor(reg), repository, enabled, o)),
         startConversion: (reg, repository, digest, o) =>
             writing(d.ctx(`Starting the conversion of ${reg.loginServer}/${repository}@${digest}`), o.requiredRole, () => startConversion(d.clientFor(reg), repository, digest, o)),
+        cancelOperation: (reg, repository, id, o) =>
+            writing(d.ctx(`Cancelling operation ${id} in ${reg.loginServer}/${repository}`), o.requiredRole, () => cancelOperation(d.clientFor(reg), repository, id, o)),
+        deleteManifest: (reg, repository, digest, o) =>
+            writing(d.ctx(`Deleting ${reg.loginServer}/${repository}@${digest}`), o.requiredRole, () => deleteManifest(d.clientFor(reg), repository, digest, o)),
         getPoolForChange: (cluster, pool, o) => describeFailure(d.ctx(`Reading node pool ${pool} of ${cluster.name}`), () => getPoolForChange(d.arm, cluster, pool, o)),
         setPoolStreaming: (cluster, current, enabled, o) =>
             writing(d.ctx(`Updating node pool ${current.info.name} of ${cluster.name}`), o.requiredRole, () => putPoolStreaming(d.arm, cluster, current, enabled, o)),

@@ -39,7 +39,14 @@ export interface ChangeToolSpec<I extends z.ZodObject, S> {
     kind: 'change' | 'destructive';
     /** The tool's own arguments; `confirmationToken` is added by the framework. */
     input: I;
+    /** Reads the state and checks every precondition (ToolErrors with specific codes); writes nothing. */
     plan(args: z.output<I>, rt: ToolRuntime): Promise<Planned<S>>;
+    /**
+     * Writes (through AzureAccess's write methods, passing `planned.requiredRole`). Once a write was accepted,
+     * return rather than throw, also when a following wait is cancelled (catch the abort and say so in the
+     * result), so the audit line is written; when several writes are made, stop at the first failure and put
+     * what was and was not done in the result.
+     */
     apply(args: z.output<I>, planned: Planned<S>, rt: ToolRuntime): Promise<Applied>;
 }
 

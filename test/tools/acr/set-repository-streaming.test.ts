@@ -112,3 +112,51 @@ describe('acr_set_repository_streaming', () => {
         expect(textOf(r)).toMatch(/backfill needs enabled: true/);
     });
 });
+
+describe('acr_set_repository_streaming backfill bounds and partial failures', () => {
+    it(`considers only the newest 50 images and says what it left out`, async () => {
+        const world = changeWorld();
+        const images = Array.from({ length: 53 }, (_, i) => ({
+            tags: [`t${String(i).padStart(2, '0')}`],
+            platforms: [{ os: 'linux' as const, architecture: 'amd64' as const, layerSizes: [1000 + i] }],
+            pushedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString()
+        }));
+        world.registries![0]!.repositories = [{ name: 'big/repo', images }];
+        const big = await startSandboxApp({ sandbox: { world } });
+        try {
+            const p = (await big.call(TOOL, { registry: 'changeacr', repository: 'big/repo', enabled: true, backfill: true })).structuredContent as any;
+            expect(p.plan.desired.backfill.convert).toHaveLength(50);
+            expect(p.plan.desired.backfill.convert[0].image).toBe('changeacr.azurecr.io/big/repo:t52');
+            expect(p.plan.desired.backfill.convert.at(-1).image).toBe('changeacr.azurecr.io/big/repo:t03');
+            expect(p.plan.desired.backfill.leftOut).toMatch(/beyond the newest 50/);
+            expect(p.plan.warnings).toEqual([p.plan.desired.backfill.leftOut]);
+        } finally {
+            await big.close();
+        }
+    });
+
+    it('a conversion refused midway: the result says what started and what did not; planning again lists only the rest', async () => {
+        const one = await startSandboxApp({ sandbox: { world: changeWorld() } });
+        try {
+            const args = { registry: 'changeacr', repository: 'ml/trainer', enabled: true, backfill: true };
+            const p = (await one.call(TOOL, args)).structuredContent as any;
+            expect(p.plan.desired.backfill.convert.map((c: any) => c.image)).toEqual(['changeacr.azurecr.io/ml/trainer:v3', 'changeacr.azurecr.io/ml/trainer:v0']);
+            const v0 = p.plan.desired.backfill.convert[1].digest;
+            one.sb.faults.add({ method: 'POST', path: `/acr/v1/ml/trainer/_streaming/${v0}`, status: 500, times: 1 });
+            const r = (await one.call(TOOL, { ...args, confirmationToken: p.confirmationToken })) as any;
+            expect(r.structuredContent).toMatchObject({
+                status: 'applied',
+                result: { convertPushedImages: true, conversions: [{ image: 'changeacr.azurecr.io/ml/trainer:v3', reused: false }], failed: { image: 'changeacr.azurecr.io/ml/trainer:v0' }, notStarted: [] }
+            });
+            expect(textOf(r)).toMatch(/Started 1 of 2[\s\S]*Stopped at changeacr.azurecr.io\/ml\/trainer:v0/);
+            const again = (await one.call(TOOL, args)).structuredContent as any;
+            expect(again.plan.current).toEqual({ convertPushedImages: true });
+            expect(again.plan.desired.backfill.convert.map((c: any) => c.image)).toEqual(['changeacr.azurecr.io/ml/trainer:v0']);
+            await one.call(TOOL, { ...args, confirmationToken: again.confirmationToken });
+            const starts = one.sb.requestLog.entries(e => e.method === 'POST' && e.path.startsWith('/acr/v1/ml/trainer/_streaming/') && e.status === 202);
+            expect(starts).toHaveLength(2);
+        } finally {
+            await one.close();
+        }
+    });
+});
