@@ -4,33 +4,27 @@
  * given before as context; bounded, briefly cached, and empty rather than an error when Azure fails.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@modelcontextprotocol/client';
 import { createAzureAccess } from '../../src/azure/azure-access.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { azureOptionsForSandbox } from '../../src/wiring/sandbox-azure.js';
-import { connect, testApp } from '../helpers/mcp.js';
+import { describeEachEra, testApp, type EraClient } from '../helpers/mcp.js';
 import { FAST_RETRY } from '../helpers/sandbox-app.js';
 
 let sb: Sandbox;
-let client: Client;
-let close: () => Promise<void>;
 beforeAll(async () => {
     sb = await startSandbox();
-    const c = await connect(await testApp({}, { azure: () => createAzureAccess(azureOptionsForSandbox(sb, { retry: FAST_RETRY })) }));
-    client = c.client;
-    close = c.close;
 });
-afterAll(async () => {
-    await close();
-    await sb.close();
-});
+afterAll(() => sb.close());
 
+let conn: EraClient;
 async function complete(prompt: string, name: string, value: string, args?: Record<string, string>) {
-    const r = await client.complete({ ref: { type: 'ref/prompt', name: prompt }, argument: { name, value }, ...(args ? { context: { arguments: args } } : {}) });
+    const r = await conn.client.complete({ ref: { type: 'ref/prompt', name: prompt }, argument: { name, value }, ...(args ? { context: { arguments: args } } : {}) });
     return r.completion;
 }
 
-describe('prompt argument completion from live data', () => {
+describeEachEra('prompt argument completion from live data', () => testApp({}, { azure: () => createAzureAccess(azureOptionsForSandbox(sb, { retry: FAST_RETRY })) }), era => {
+    beforeAll(() => void (conn = era));
+
     it('completes registry names', async () => {
         expect((await complete('streaming_readiness_review', 'registry', 'co')).values).toEqual(['contosoacr']);
         expect((await complete('enable_artifact_streaming', 'registry', '')).values).toEqual(expect.arrayContaining(['contosoacr', 'fabrikamstd', 'woodgrovecmk']));
