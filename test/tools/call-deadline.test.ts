@@ -8,7 +8,7 @@ import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { createAzureAccess } from '../../src/azure/azure-access.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { azureOptionsForSandbox } from '../../src/wiring/sandbox-azure.js';
-import { connect, connectV1ForTest, testApp, textOf } from '../helpers/mcp.js';
+import { connectV1ForTest, itEachEra, testApp, textOf } from '../helpers/mcp.js';
 
 const REGISTRY_LIST = '/subscriptions/*/providers/Microsoft.ContainerRegistry/registries';
 let sb: Sandbox;
@@ -23,13 +23,12 @@ async function appWithDeadline(seconds: number) {
 }
 
 describe('the per-call deadline', () => {
-    it('ends a call whose upstream never answers at the deadline, saying what was done and what to do', async () => {
+    itEachEra('ends a call whose upstream never answers at the deadline, saying what was done and what to do', () => appWithDeadline(2), async client => {
         sb.faults.clear();
         sb.faults.add({ method: 'GET', path: REGISTRY_LIST, action: 'slow', delayMs: 600_000 });
-        const c = await connect(await appWithDeadline(2));
         try {
             // Without the deadline this call would take 4 attempts x the attempt timeout: far beyond the client's patience.
-            const r = await c.client.callTool({ name: 'acr_list_registries', arguments: {} }, { timeout: 300_000 });
+            const r = await client.callTool({ name: 'acr_list_registries', arguments: {} }, { timeout: 300_000 });
             expect(r.isError).toBe(true);
             const text = textOf(r);
             expect(text).toMatch(/^acr_list_registries did not finish within 2 s\./);
@@ -39,7 +38,6 @@ describe('the per-call deadline', () => {
             expect(r._meta?.['acr-streaming-mcp/error']).toMatchObject({ code: 'DEADLINE' });
         } finally {
             sb.faults.clear();
-            await c.close();
         }
     });
 
@@ -65,18 +63,16 @@ describe('the per-call deadline', () => {
         }
     });
 
-    it('fails a throttled call at once when the wait Azure asks for would not fit before the deadline', async () => {
+    itEachEra('fails a throttled call at once when the wait Azure asks for would not fit before the deadline', () => appWithDeadline(5), async client => {
         sb.faults.clear();
         sb.faults.add({ method: 'GET', path: REGISTRY_LIST, status: 429, retryAfterSeconds: 10, times: 1 });
-        const c = await connect(await appWithDeadline(5));
         try {
-            const r = await c.client.callTool({ name: 'acr_list_registries', arguments: {} });
+            const r = await client.callTool({ name: 'acr_list_registries', arguments: {} });
             expect(r.isError).toBe(true);
             expect(textOf(r)).toMatch(/Code: THROTTLED$/);
             expect(textOf(r)).toMatch(/wait 10 seconds/);
         } finally {
             sb.faults.clear();
-            await c.close();
         }
     });
 });
