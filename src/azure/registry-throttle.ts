@@ -16,8 +16,13 @@ import { retryAfterMs } from './http-policies.js';
 export const REGISTRY_MAX_CONCURRENCY = 16;
 /** Total time one request may spend waiting out 429s before its 429 is reported. */
 export const MAX_THROTTLE_WAIT_MS = 120_000;
-/** Rate growth per success once pacing: 0.1 %, so a halved rate takes some 700 successes to double again. */
-const RATE_GROWTH = 1.001;
+/**
+ * Rate growth per success once pacing: 1 % (about 70 successes to double) back up to a quarter below the rate
+ * that was throttled, then 0.1 % (some 700 successes to double) while probing above it, so the client regains
+ * what the registry admits quickly and then crosses its limit rarely (each 429 costs a Retry-After pause).
+ */
+const RECOVERY_GROWTH = 1.01;
+const PROBE_GROWTH = 1.001;
 /** Admissions remembered to measure the rate at which the registry started to throttle. */
 const RATE_WINDOW = 32;
 
@@ -62,6 +67,8 @@ export class RegistryGate {
     private lastDecrease = -Infinity;
     /** Minimum spacing of request starts; 0 until the registry first throttles. */
     private intervalMs = 0;
+    /** The spacing at which the registry last throttled. */
+    private throttledAtMs = 0;
     private nextStart = 0;
     private readonly starts: number[] = [];
     private readonly waiters: Array<() => void> = [];
@@ -108,8 +115,12 @@ export class RegistryGate {
         if (admittedAt > this.lastDecrease) {
             this.limit = Math.max(1, Math.floor(this.limit / 2));
             // Half the rate that was throttled; a burst (no spacing to measure) starts at 1,000 per second.
-            this.intervalMs = Math.max(this.intervalMs * 2, 2 * this.observedIntervalMs(), 1);
+            const observed = this.observedIntervalMs();
+            this.throttledAtMs = Math.max(observed, this.intervalMs);
+            this.intervalMs = Math.max(this.intervalMs * 2, 2 * observed, 1);
             this.lastDecrease = this.now();
+            // The next measurement starts after the pause: spacing across it says nothing about the rate.
+            this.starts.length = 0;
         }
     }
 
@@ -120,7 +131,7 @@ export class RegistryGate {
     }
 
     onSuccess(): void {
-        if (this.intervalMs > 0) this.intervalMs /= RATE_GROWTH;
+        if (this.intervalMs > 0) this.intervalMs /= this.intervalMs > this.throttledAtMs * 1.25 ? RECOVERY_GROWTH : PROBE_GROWTH;
         if (this.limit >= this.max) return;
         const before = Math.floor(this.limit);
         this.limit = Math.min(this.max, this.limit + 1 / this.limit);

@@ -33,6 +33,25 @@ describe('registry gate', () => {
         })();
     });
 
+    it('measures the throttled rate after a pause, not across it (the pause would make the rate look tiny)', async () => {
+        let t = 0;
+        const g = new RegistryGate(16, () => t);
+        const round = async (n: number, spacing: number) => {
+            const at: number[] = [];
+            for (let i = 0; i < n; i++) {
+                at.push(await g.acquire());
+                g.release();
+                t += spacing;
+            }
+            for (const a of at) g.onThrottled(0, a);
+        };
+        await round(8, 1);
+        t += 1000; // the Retry-After pause
+        await round(4, 4);
+        // Halved twice from about 1,000 a second, not from 8 requests spread over a second.
+        expect(g.stats().ratePerSecond).toBeGreaterThanOrEqual(100);
+    });
+
     it('holds every request until Retry-After has passed', async () => {
         let t = 0;
         const g = new RegistryGate(4, () => t);
