@@ -16,6 +16,8 @@ export interface PoolForChange {
     /** The ETag to send in If-Match; undefined when ARM reported none. */
     eTag: string | undefined;
     raw: AgentPool;
+    /** After a write: the id of AKS's long-running operation (from its Azure-AsyncOperation URL), if reported. */
+    operationId?: string | null;
 }
 
 /** Provisioning states after which a pool update is over (AKS reports Updating/Creating/Upgrading… while busy). */
@@ -50,7 +52,10 @@ export async function putPoolStreaming(arm: ArmAccess, cluster: ClusterInfo, cur
         }
         throw e;
     }
-    return getPoolForChange(arm, cluster, current.info.name, opts);
+    // The poller's state keeps the Azure-AsyncOperation URL: …/locations/{location}/operations/{id}?api-version=….
+    const location = (poller.operationState as { config?: { operationLocation?: string } } | undefined)?.config?.operationLocation;
+    const operationId = location ? (/\/operations\/([^/?]+)/i.exec(location)?.[1] ?? null) : null;
+    return { ...(await getPoolForChange(arm, cluster, current.info.name, opts)), operationId };
 }
 
 /** Polls the pool until its provisioning state settles, reporting each state seen. */

@@ -110,8 +110,8 @@ export const setNodePoolStreamingTool = defineChangeTool({
         const settled = args.wait && !stoppedWaiting;
         return {
             after: poolState(final),
-            operationId: null,
-            result: { enabled: final.artifactStreaming, provisioningState: state, settled, watch },
+            operationId: after.operationId ?? null,
+            result: { enabled: final.artifactStreaming, provisioningState: state, settled, operationId: after.operationId ?? null, watch },
             summary:
                 `Artifact streaming is ${args.enabled ? 'on' : 'off'} for ${cluster.name}/${pool.info.name}; provisioningState ${state}.` +
                 (settled ? '' : ` The nodes are being reimaged; watch with aks_get_streaming_status or \`${watch}\`.`)

@@ -42,7 +42,7 @@ describe('aks_set_nodepool_streaming', () => {
         expect(poolPuts(t, 'gpupool')).toHaveLength(0);
 
         const applied = (await t.call(TOOL, { ...args('gpupool'), confirmationToken: plan.confirmationToken })).structuredContent as any;
-        expect(applied).toMatchObject({ status: 'applied', result: { enabled: true, provisioningState: 'Updating', settled: false } });
+        expect(applied).toMatchObject({ status: 'applied', result: { enabled: true, provisioningState: 'Updating', settled: false, operationId: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
         expect(okPuts(t, 'gpupool')).toBe(1);
         expect(await poolStatus(t, 'gpupool')).toMatchObject({ artifactStreaming: true });
         await waitFor(async () => (await poolStatus(t, 'gpupool')).provisioningState === 'Succeeded', 20_000, 'the pool to settle');
