@@ -15,7 +15,7 @@ import { lazyCredential } from './credential.js';
 import { describeFailure } from './errors.js';
 import { DEFAULT_RETRY, type RetrySettings } from './http-policies.js';
 import { inspectImage, type InspectOptions } from './image-inspect.js';
-import { kubeAccessFromKubeconfig, type KubeAccess } from './kube.js';
+import { kubeAccessFromKubeconfig, loadKubeClient, type KubeAccess } from './kube.js';
 import { imagesFromListing, listRawManifests, streamingStateOf, type ListedImage, type StreamingState } from './manifest-listing.js';
 import { findCluster, RegistryLookup } from './lookup.js';
 import { isAcrLoginServer, parseImageRef, type ImageRef } from './names.js';
@@ -142,6 +142,8 @@ export interface AzureAccess extends AzureChanges {
     /** Whether `principalId` holds a pull-granting role at (or above) the registry's scope. */
     acrPull(principalId: string, reg: RegistryInfo, opts: CallOptions): Promise<{ granted: boolean; role: string | null }>;
     kube(cluster: ClusterInfo, opts: CallOptions): Promise<KubeAccess>;
+    /** Starts loading the Kubernetes client in the background (a diagnosis that will read a pod calls it first). */
+    preloadKubernetes(): void;
 }
 
 /** How long a cluster's Kubernetes access (its user kubeconfig from ARM) is reused. */
@@ -216,6 +218,7 @@ export async function createAzureAccess(opts: AzureAccessOptions = {}): Promise<
             boundary(`Reading role assignments on ${reg.name}`, async () =>
                 pullGrant(await arm.roleAssignments(reg.id, principalId, o), reg.id, principalId, reg.abacRepositoryPermissions ? 'abac' : 'legacy')
             ),
+        preloadKubernetes: () => void loadKubeClient().catch(() => undefined),
         kube: (cluster, o) =>
             boundary(`Connecting to the Kubernetes API of ${cluster.name}`, () =>
                 kubes.get(cluster.id, async () => {
@@ -234,7 +237,9 @@ export async function createAzureAccess(opts: AzureAccessOptions = {}): Promise<
             listEvents: (namespace, involvedName, o) => boundary(`Listing the events of ${namespace}/${involvedName} ${on}`, () => kube.listEvents(namespace, involvedName, o)),
             listNodes: o => boundary(`Listing nodes ${on}`, () => kube.listNodes(o)),
             listAllPods: o => boundary(`Listing the pods of every namespace ${on}`, () => kube.listAllPods(o)),
-            listAllEvents: (namespace, o) => boundary(`Listing the events ${namespace ? `of namespace ${namespace} ` : ''}${on}`, () => kube.listAllEvents(namespace, o))
+            listAllEvents: (namespace, o) => boundary(`Listing the events ${namespace ? `of namespace ${namespace} ` : ''}${on}`, () => kube.listAllEvents(namespace, o)),
+            getNode: (name, o) => boundary(`Reading node ${name} ${on}`, () => kube.getNode(name, o)),
+            getServiceAccount: (namespace, name, o) => boundary(`Reading service account ${namespace}/${name} ${on}`, () => kube.getServiceAccount(namespace, name, o))
         };
     }
 }

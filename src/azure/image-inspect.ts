@@ -89,9 +89,10 @@ export async function describeManifest(client: AcrClient, repo: string, top: Fet
 }
 
 /** The last conversion of `digest`; when its operation record is gone, what `_streaming/{digest}` said about it. */
-async function lastOperation(client: AcrClient, repo: string, digest: string, opts: CallOptions): Promise<StreamingOperation | null> {
+async function lastOperation(client: AcrClient, repo: string, digest: string, opts: CallOptions, detailsOf: (status: string) => boolean): Promise<StreamingOperation | null> {
     const last = await client.lastOperation(repo, digest, opts);
     if (!last) return null;
+    if (!detailsOf(last.status)) return { id: last.id, status: last.status, progress: null, details: null };
     const op = await client.operation(repo, last.id, opts);
     return { id: last.id, status: op?.status ?? last.status, progress: op?.progress ?? null, details: op?.details ?? null };
 }
@@ -99,6 +100,11 @@ async function lastOperation(client: AcrClient, repo: string, digest: string, op
 export interface InspectOptions {
     /** Read the last conversion (`_streaming/{digest}`); registries that cannot stream refuse that endpoint. */
     operations?: boolean;
+    /**
+     * Read the operation record (progress, details) only for these statuses of the last conversion (default: all).
+     * The diagnosis needs it only for a failure's code, and skipping it saves a round trip on its critical path.
+     */
+    operationDetailsFor?: readonly string[];
 }
 
 export async function inspectImage(client: AcrClient, ref: ImageRef, opts: CallOptions & InspectOptions): Promise<ImageInspection> {
@@ -115,7 +121,9 @@ export async function inspectImage(client: AcrClient, ref: ImageRef, opts: CallO
     const [manifest, referrers, op] = await Promise.all([
         describeManifest(client, ref.repository, top, call),
         client.referrers(ref.repository, top.digest, STREAMING_ARTIFACT_TYPE, call),
-        opts.operations === false ? Promise.resolve(null) : lastOperation(client, ref.repository, top.digest, call)
+        opts.operations === false
+            ? Promise.resolve(null)
+            : lastOperation(client, ref.repository, top.digest, call, status => !opts.operationDetailsFor || opts.operationDetailsFor.includes(status))
     ]);
     return {
         manifest,

@@ -5,7 +5,7 @@
  * server application from our own credential, which is what kubelogin would fetch.
  */
 import type { TokenCredential } from '@azure/core-auth';
-import type { CoreV1Event, V1Node, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Node, V1Pod, V1ServiceAccount } from '@kubernetes/client-node';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ToolError } from '../tool-error.js';
 import { ATTEMPT_TIMEOUT, isAbortError } from './errors.js';
@@ -25,6 +25,9 @@ export interface KubeAccess {
     listAllPods(opts: CallOptions): Promise<V1Pod[]>;
     /** Every event of a namespace, or of all namespaces: one call for a whole scan instead of one per pod. */
     listAllEvents(namespace: string | undefined, opts: CallOptions): Promise<CoreV1Event[]>;
+    getNode(name: string, opts: CallOptions): Promise<V1Node>;
+    /** The pod's service account: its imagePullSecrets say where a pod's pull secrets came from. */
+    getServiceAccount(namespace: string, name: string, opts: CallOptions): Promise<V1ServiceAccount>;
 }
 
 export interface KubeSetup extends CallOptions {
@@ -37,8 +40,22 @@ function unusable(why: string): ToolError {
     return new ToolError('The kubeconfig from Resource Manager cannot be used', why, 'check the cluster with `az aks get-credentials` and `kubectl cluster-info`', 'KUBECONFIG_UNUSABLE');
 }
 
+let kubeClient: Promise<typeof import('@kubernetes/client-node')> | undefined;
+
+/**
+ * The Kubernetes client, imported once. It is a large module: a diagnosis starts importing it while its first
+ * ARM calls are in flight (AzureAccess.preloadKubernetes) instead of after the kubeconfig arrived.
+ */
+export function loadKubeClient(): Promise<typeof import('@kubernetes/client-node')> {
+    kubeClient ??= import('@kubernetes/client-node').catch(e => {
+        kubeClient = undefined;
+        throw e;
+    });
+    return kubeClient;
+}
+
 export async function kubeAccessFromKubeconfig(yaml: string, setup: KubeSetup): Promise<KubeAccess> {
-    const [k8s, rest] = await Promise.all([import('@kubernetes/client-node'), loadRest()]);
+    const [k8s, rest] = await Promise.all([loadKubeClient(), loadRest()]);
     const loaded = new k8s.KubeConfig();
     loaded.loadFromString(yaml);
     const cluster = loaded.getCurrentCluster();
@@ -93,7 +110,10 @@ export async function kubeAccessFromKubeconfig(yaml: string, setup: KubeSetup): 
         listAllEvents: (namespace, opts) =>
             namespace
                 ? bounded(`/api/v1/namespaces/${namespace}/events`, opts, async () => (await core.listNamespacedEvent({ namespace })).items)
-                : bounded('/api/v1/events', opts, async () => (await core.listEventForAllNamespaces()).items)
+                : bounded('/api/v1/events', opts, async () => (await core.listEventForAllNamespaces()).items),
+        getNode: (name, opts) => bounded(`/api/v1/nodes/${name}`, opts, () => core.readNode({ name })),
+        getServiceAccount: (namespace, name, opts) =>
+            bounded(`/api/v1/namespaces/${namespace}/serviceaccounts/${name}`, opts, () => core.readNamespacedServiceAccount({ namespace, name }))
     };
 }
 

@@ -170,3 +170,18 @@ export function parseImageRef(input: string, cloud: CloudProfile, opts: ParseIma
     const text = `${host}/${rest}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
     return { registry, loginServer: host, repository: rest, tag, digest, text };
 }
+
+/** Kubernetes namespaces: a DNS-1123 label (1-63 lower-case letters, digits, "-", alphanumeric at both ends). */
+export const NAMESPACE_NAME = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+/** Pod names: a DNS-1123 subdomain (up to 253 characters of labels joined by "."). */
+export const POD_NAME = /^(?=.{1,253}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
+
+export function assertNamespace(name: string): string {
+    if (!NAMESPACE_NAME.test(name)) refuse('Namespace', name, 'Kubernetes namespaces are 1-63 lower-case letters, digits or "-", starting and ending with a letter or digit', 'pass e.g. "default" or "ml"');
+    return name;
+}
+
+export function assertPodName(name: string): string {
+    if (!POD_NAME.test(name)) refuse('Pod name', name, 'Kubernetes pod names are lower-case letters, digits, "-" and ".", up to 253 characters', 'pass the name `kubectl get pods` shows, e.g. "trainer-0"');
+    return name;
+}

@@ -150,7 +150,7 @@ export function diagnose(facts: DiagnosisFacts, opts: DiagnoseOptions = {}): Dia
         podFacts = pod;
         check('pod', pod.name ? `${pod.namespace ?? 'default'}/${pod.name}` : podSubject, 'checked', pod.source === 'pasted-text' ? 'from pasted kubectl output' : undefined);
         found.push(...podFindings(pod, t, { cluster: cluster?.name, resourceGroup: cluster?.resourceGroup }));
-        if (pod.pullSecretsUnknown) unavailable('pod', `${podSubject} imagePullSecrets`, { unknown: true, why: pod.pullSecretsUnknown });
+        for (const gap of pod.gaps ?? []) unavailable('pod', podSubject, { unknown: true, why: gap });
     }
 
     found.push(...poolFindings(facts, cluster, ref, podFacts?.nodePool, check, unavailable));

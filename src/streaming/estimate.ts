@@ -11,7 +11,7 @@
  * one, scaled to this image's size.
  */
 
-export interface EstimateAssumptions {
+export type EstimateAssumptions = {
     /** Network throughput from the registry to the node, megabytes (10^6 bytes) per second. */
     bandwidthMBps: number;
     /** Decompression and extraction rate of compressed layer data, megabytes per second. */
@@ -20,7 +20,7 @@ export interface EstimateAssumptions {
     fractionReadAtStart: number;
     /** Fixed cost of a streamed start before the first byte of data arrives, seconds. */
     firstByteSeconds: number;
-}
+};
 
 /** Harter et al., FAST '16: only 6.4 % of the data of the images they studied was read at start-up. */
 export const SLACKER_FRACTION_READ = 0.064;
@@ -45,7 +45,7 @@ export const ESTIMATE_SOURCES = [
 
 export type Range = [number, number];
 
-export interface Estimate {
+export type Estimate = {
     /** Compressed bytes the estimate is for (what the node pulls: the linux/amd64 platform of an index). */
     sizeBytes: number;
     fullPullSeconds: Range;
@@ -54,7 +54,7 @@ export interface Estimate {
     assumptions: EstimateAssumptions & { measuredPullSeconds?: number };
     calibratedFrom: null | 'pod events';
     sources: string[];
-}
+};
 
 export interface EstimateOptions {
     assumptions?: Partial<EstimateAssumptions>;

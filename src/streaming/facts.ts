@@ -131,8 +131,8 @@ export interface PodFacts {
     containers: { name: string; image: string }[];
     /** spec.imagePullSecrets of the pod (the service account's are added there at admission). */
     imagePullSecrets: string[];
-    /** Set when the evidence cannot show pull secrets (kubectl describe does not print them): why. */
-    pullSecretsUnknown?: string;
+    /** What this evidence cannot show, and why (e.g. kubectl describe does not print imagePullSecrets). */
+    gaps?: string[];
     serviceAccount?: string;
     /** imagePullSecrets of the pod's service account, when it was read. */
     serviceAccountPullSecrets?: string[];

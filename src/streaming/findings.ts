@@ -63,19 +63,19 @@ export type FindingCode = keyof typeof FINDINGS;
 export const FINDING_CODES = Object.keys(FINDINGS) as FindingCode[];
 
 /** A change tool that applies a fix, with its arguments (the tool plans first and asks for confirmation). */
-export interface ToolCall {
+export type ToolCall = {
     name: string;
     arguments: Record<string, unknown>;
-}
+};
 
-export interface Fix {
+export type Fix = {
     explanation: string;
     azCommand?: string;
     kubectlCommand?: string;
     tool?: ToolCall;
-}
+};
 
-export interface Finding {
+export type Finding = {
     code: FindingCode;
     severity: Severity;
     title: string;
@@ -83,7 +83,7 @@ export interface Finding {
     evidence: string;
     fix: Fix;
     source: string;
-}
+};
 
 /** The short form the read tools return as `reasons`. */
 export interface Reason {

@@ -8,7 +8,7 @@ import type { PodFacts } from './facts.js';
 import { FINDINGS, SEVERITY_RANK, type Finding, type FindingCode, type Layer, type ToolCall } from './findings.js';
 import { sh } from './fixes.js';
 
-export interface FixStep {
+export type FixStep = {
     step: number;
     /** The finding this step fixes; absent for the closing "pull again" step. */
     code?: FindingCode;
@@ -16,12 +16,14 @@ export interface FixStep {
     tool?: ToolCall;
     azCommand?: string;
     kubectlCommand?: string;
-}
+};
 
 const FIX_ORDER: Record<Layer, number> = { registry: 0, cluster: 1, nodePool: 2, image: 3, repository: 4, pod: 5, diagnosis: 6 };
 
 export function fixPlan(findings: readonly Finding[], registeredTools?: ReadonlySet<string>, pod?: PodFacts): FixStep[] {
-    const actionable = findings.filter(f => f.fix.tool || f.fix.azCommand || f.fix.kubectlCommand).filter(f => f.severity !== 'info' || f.fix.tool);
+    // Every blocker is a step (some fixes are a change to the workload, with no command); other findings only
+    // when something can be run.
+    const actionable = findings.filter(f => f.severity === 'blocker' || (f.severity === 'warning' && (f.fix.azCommand || f.fix.kubectlCommand)) || f.fix.tool);
     const ordered = [...actionable].sort(
         (a, b) => FIX_ORDER[FINDINGS[a.code].layer] - FIX_ORDER[FINDINGS[b.code].layer] || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]
     );

@@ -171,7 +171,7 @@ export function parsePastedPod(text: string): PodFacts | undefined {
         containers: cs.length ? cs : manifestImages,
         imagePullSecrets: secrets ?? [],
         ...(secrets === undefined
-            ? { pullSecretsUnknown: 'kubectl describe does not print imagePullSecrets; paste `kubectl get pod <name> -o yaml` too, or give cluster access' }
+            ? { gaps: ['imagePullSecrets: kubectl describe does not print them; paste `kubectl get pod <name> -o yaml` too, or give cluster access'] }
             : {}),
         ...(field(lines, 'Service Account') ? { serviceAccount: field(lines, 'Service Account') } : {}),
         conditions: conditions(lines),

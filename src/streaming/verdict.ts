@@ -8,14 +8,14 @@ export type Verdict = 'streams' | 'will_not_stream' | 'unknown';
 
 export type CheckLayer = 'registry' | 'repository' | 'image' | 'conversion' | 'cluster' | 'acrPull' | 'nodePool' | 'pod';
 
-export interface Checked {
+export type Checked = {
     layer: CheckLayer;
     /** What was looked at, e.g. "contosoacr", "aks-prod/gpupool", "default/trainer-0". */
     subject: string;
     /** checked: the fact was read; unavailable: reading it failed; not_found: it does not exist; skipped: not looked at. */
     status: 'checked' | 'unavailable' | 'not_found' | 'skipped';
     note?: string;
-}
+};
 
 /** Layers that must be checked for a "streams" verdict (acrPull and conversion belong to cluster and image). */
 export const REQUIRED_LAYERS: readonly CheckLayer[] = ['registry', 'image', 'conversion', 'cluster', 'acrPull', 'nodePool'];

@@ -6,6 +6,7 @@ import { getRepositoryStreamingTool } from './acr/get-repository-streaming.js';
 import { inspectImageTool } from './acr/inspect-image.js';
 import { listRegistriesTool } from './acr/list-registries.js';
 import { getStreamingStatusTool } from './aks/get-streaming-status.js';
+import { diagnoseTool } from './diagnose/diagnose.js';
 import { scanClusterTool } from './diagnose/scan-cluster.js';
 import { scanRegistryTool } from './diagnose/scan-registry.js';
 import { setRepositoryStreamingTool } from './acr/set-repository-streaming.js';
@@ -17,6 +18,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
     getRepositoryStreamingTool as unknown as ToolDefinition,
     inspectImageTool as unknown as ToolDefinition,
     getStreamingStatusTool as unknown as ToolDefinition,
+    diagnoseTool as unknown as ToolDefinition,
     scanRegistryTool as unknown as ToolDefinition,
     scanClusterTool as unknown as ToolDefinition,
     setRepositoryStreamingTool,

@@ -69,7 +69,7 @@ describe.each(['1.33', '1.35'])('kubectl describe pod, layout of kubectl %s', ve
         ]);
         expect(pod.events[2]!.message).toMatch(/^Failed to pull image ".*": .*http:\/\/localhost:8578\/v2\/ml\/trainer\/manifests\/v1\?ns=contosoacr\.azurecr\.io: 503 Service Unavailable$/);
         expect(pod.pulls).toEqual([]);
-        expect(pod.pullSecretsUnknown).toMatch(/describe does not print imagePullSecrets/);
+        expect(pod.gaps).toEqual([expect.stringMatching(/^imagePullSecrets: kubectl describe does not print them/)]);
     });
 
     it('a slow pull: the measured duration and image size', () => {
@@ -96,7 +96,7 @@ describe('other kubectl output', () => {
     it('kubectl get pod -o yaml: pull secrets and the image', () => {
         const pod = parsePastedPod(fixture('get-pod-secret-yaml-1.33.txt'))!;
         expect(pod.imagePullSecrets).toEqual(['acr-pull-secret']);
-        expect(pod.pullSecretsUnknown).toBeUndefined();
+        expect(pod.gaps).toBeUndefined();
         expect(pod.containers.map(c => c.image)).toContain(IMAGE);
     });
 

@@ -6,7 +6,7 @@ import { imageEligibility, streamedSizeBytes } from '../../streaming/image-rules
 import { registrySupport } from '../../streaming/registry-rules.js';
 import { defineTool } from '../define-tool.js';
 import { ToolError } from '../../tool-error.js';
-import { assumptionsArg, estimateSchema } from '../streaming-schemas.js';
+import { estimateSchema } from '../streaming-schemas.js';
 import { formatBytes, imageArg, reasonSchema } from '../shared.js';
 
 export const inspectImageTool = defineTool({
@@ -21,8 +21,7 @@ export const inspectImageTool = defineTool({
     kind: 'read',
     openWorld: true,
     input: z.object({
-        image: imageArg,
-        assumptions: assumptionsArg.optional()
+        image: imageArg
     }),
     output: z.object({
         image: z.string(),
@@ -35,7 +34,7 @@ export const inspectImageTool = defineTool({
         eligible: z.boolean().describe('The registry and the image allow conversion to a streaming artifact'),
         predictedFailureCode: z.string().nullable().describe('The conversion error code a conversion would fail with, if any'),
         reasons: z.array(reasonSchema),
-        estimate: estimateSchema.nullable().describe('Start-up time: full pull vs streaming (null when the size is unknown)')
+        estimate: estimateSchema.nullable()
     }),
     async handler(args, rt) {
         // Parsed before anything else: hostile references never reach the Azure layer.
@@ -60,7 +59,7 @@ export const inspectImageTool = defineTool({
                 ? `has no streaming artifact; the last conversion failed${op.details ? ` (${op.details})` : ''}`
                 : 'has no streaming artifact';
         const size = streamedSizeBytes(m);
-        const estimate = size ? estimateStartup(size, { assumptions: args.assumptions }) : null;
+        const estimate = size ? estimateStartup(size) : null;
         const gain = estimate && eligible ? ` Streaming would start it in ~${estimate.streamingStartSeconds[1]} s instead of ${estimate.fullPullSeconds[0]}-${estimate.fullPullSeconds[1]} s (estimate).` : '';
         const summary =
             `${ref.text} (${m.digest.slice(0, 19)}…, ${platforms.map(p => `${p.os}/${p.architecture}`).join(', ') || 'no platform'}, ${formatBytes(m.sizeBytes)}) ${streaming}. ` +
