@@ -39,14 +39,10 @@ describe('acr_inspect_image', () => {
         expect(out.estimate?.savedSeconds[0]).toBeGreaterThan(0);
     });
 
-    it('estimates the start-up time of what the node pulls (the amd64 entry of an index), with overridable assumptions', async () => {
-        const r = await t.call('acr_inspect_image', { image: 'contosoacr.azurecr.io/web/frontend:1.4.0', assumptions: { bandwidthMBps: 10, extractMBps: 10, fractionReadAtStart: 0.5 } });
-        const out = structuredOf(inspectImageTool, r);
-        const amd64 = out.platforms[0]?.sizeBytes ?? 0;
-        expect(amd64).toBeGreaterThan(0);
-        expect(out.estimate?.sizeBytes).toBe(amd64);
-        expect(out.estimate?.assumptions).toMatchObject({ bandwidthMBps: 10, extractMBps: 10, fractionReadAtStart: 0.5 });
-        expect(out.estimate?.fullPullSeconds[1]).toBeCloseTo((2 * amd64) / 1e7, 0);
+    it('estimates the start-up time of what the node pulls: the amd64 entry of an index', async () => {
+        const out = await inspect('contosoacr.azurecr.io/web/frontend:1.4.0');
+        expect(out.estimate!.sizeBytes).toBe(out.platforms[0].sizeBytes);
+        expect(out.estimate!.sizeBytes).toBeLessThan(out.sizeBytes);
     });
 
     it('a conversion under way shows its operation', async () => {
