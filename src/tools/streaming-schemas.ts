@@ -19,7 +19,7 @@ export const checkedSchema = z.looseObject({ layer: z.string(), status: z.string
 
 export const fixStepSchema = z.looseObject({ step: z.number(), explanation: z.string() }).describe('+ code, commands, tool');
 
-const range = z.array(z.number());
+const range = z.tuple([z.number(), z.number()]);
 
 export const estimateSchema = z
     .looseObject({ fullPullSeconds: range, streamingStartSeconds: range, savedSeconds: range, calibratedFrom: z.string().nullable() })

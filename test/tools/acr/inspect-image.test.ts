@@ -41,7 +41,7 @@ describe('acr_inspect_image', () => {
 
     it('estimates the start-up time of what the node pulls: the amd64 entry of an index', async () => {
         const out = await inspect('contosoacr.azurecr.io/web/frontend:1.4.0');
-        expect(out.estimate!.sizeBytes).toBe(out.platforms[0].sizeBytes);
+        expect(out.estimate!.sizeBytes).toBe(out.platforms[0]?.sizeBytes);
         expect(out.estimate!.sizeBytes).toBeLessThan(out.sizeBytes);
     });
 
