@@ -22,7 +22,7 @@ export const nodePoolArg = z.string().max(MAX_ARG_LENGTH).describe('Node pool na
 export const imageArg = z
     .string()
     .max(MAX_ARG_LENGTH)
-    .describe('Full image reference: <registry>.azurecr.io/<repository>:<tag> or <registry>.azurecr.io/<repository>@sha256:<64 hex>');
+    .describe('<registry>.azurecr.io/<repository>:<tag> (or @sha256:<digest>)');
 
 /** Optional already: a cursor is never required (and the schema keeps its field order). */
 export const cursorArg = z.string().max(MAX_ARG_LENGTH).optional().describe('nextCursor from a previous call, to get the next page');

@@ -24,6 +24,3 @@ const range = z.tuple([z.number(), z.number()]);
 export const estimateSchema = z
     .looseObject({ fullPullSeconds: range, streamingStartSeconds: range, savedSeconds: range, calibratedFrom: z.string().nullable() })
     .describe('[low, high] s; + sizeBytes, assumptions, sources');
-
-/** Optional overrides of the estimate's assumptions; unknown keys and out-of-range values are ignored. */
-export const assumptionsArg = z.record(z.string(), z.number()).describe('Estimate overrides: bandwidthMBps, extractMBps, fractionReadAtStart, firstByteSeconds');

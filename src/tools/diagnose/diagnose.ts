@@ -6,8 +6,8 @@ import { diagnosisSummary } from '../../streaming/report.js';
 import { renderTimeline } from '../../streaming/timeline.js';
 import { ToolError } from '../../tool-error.js';
 import { defineTool } from '../define-tool.js';
-import { clusterArg, imageArg, MAX_ARG_LENGTH, nodePoolArg, resourceGroupArg } from '../shared.js';
-import { assumptionsArg, checkedSchema, estimateSchema, findingSchema, fixStepSchema, verdictSchema } from '../streaming-schemas.js';
+import { clusterArg, imageArg, nodePoolArg, resourceGroupArg } from '../shared.js';
+import { checkedSchema, estimateSchema, findingSchema, fixStepSchema, verdictSchema } from '../streaming-schemas.js';
 import { gatherFacts } from './gather-facts.js';
 
 /** Pasted kubectl output can be long (a describe with many events); bounded against abuse. */
@@ -17,9 +17,8 @@ export const diagnoseTool = defineTool({
     name: 'streaming_diagnose',
     title: 'Diagnose image streaming',
     description:
-        'Why is a pod slow to start, does this image stream? Checks registry, image, conversion; with cluster the node pool ' +
-        'and pull permission; with pod (or pasted kubectl output) pull secrets, digest use, kubelet events. Returns verdict, ' +
-        'findings, an ordered fix plan naming change tools, a start-up estimate. Not for many images.',
+        'Why an image does not stream / a pod starts slowly; podDescription takes pasted kubectl output. ' +
+        'Verdict, findings, fix plan, start-up estimate.',
     toolset: 'diagnose',
     kind: 'read',
     openWorld: true,
@@ -28,10 +27,9 @@ export const diagnoseTool = defineTool({
         cluster: clusterArg.optional(),
         resourceGroup: resourceGroupArg.optional(),
         nodePool: nodePoolArg.optional(),
-        namespace: z.string().max(MAX_ARG_LENGTH).optional(),
-        pod: z.string().max(MAX_ARG_LENGTH).optional(),
-        podDescription: z.string().max(MAX_POD_DESCRIPTION).optional().describe('Pasted kubectl describe/events text'),
-        assumptions: assumptionsArg.optional()
+        namespace: z.string().optional(),
+        pod: z.string().optional(),
+        podDescription: z.string().max(MAX_POD_DESCRIPTION).optional()
     }),
     output: z.object({
         image: z.string(),
@@ -53,7 +51,7 @@ export const diagnoseTool = defineTool({
         }
         const azure = await rt.azure();
         const facts = await gatherFacts(azure, { ref, cluster, resourceGroup, nodePool, namespace, pod, podDescription: args.podDescription }, rt.signal);
-        const d = diagnose(facts, { registeredTools: rt.registeredTools, assumptions: args.assumptions });
+        const d = diagnose(facts, { registeredTools: rt.registeredTools });
         return {
             data: { image: ref.text, verdict: d.verdict, findings: d.findings, checked: d.checked, fixPlan: d.fixPlan, estimate: d.estimate },
             summary: diagnosisSummary(ref.text, d) + (d.estimate ? `\n${renderTimeline(d.estimate)}` : '')
