@@ -63,12 +63,6 @@ describe('streaming_diagnose', () => {
         expect(out.fixPlan.map(s => s.step)).toEqual(out.fixPlan.map((_, i) => i + 1));
     });
 
-    it('takes overrides of the estimate\'s assumptions', async () => {
-        const { out } = await diagnose({ image: 'contosoacr.azurecr.io/ml/trainer:v1', assumptions: { bandwidthMBps: 1000, extractMBps: 1000, fractionReadAtStart: 0.5 } });
-        expect(out.estimate!.assumptions).toMatchObject({ bandwidthMBps: 1000, extractMBps: 1000, fractionReadAtStart: 0.5 });
-        expect(out.verdict).toBe('unknown');
-    });
-
     it.each([
         [{ image: 'contosoacr.azurecr.io/ml/trainer:v1', pod: 'trainer-0' }, /A pod needs its cluster/],
         [{ image: 'contosoacr.azurecr.io/ml/trainer:v1', cluster: 'aks-prod', namespace: 'Not_A_Namespace', pod: 'x' }, /Namespace .* is not accepted/],
