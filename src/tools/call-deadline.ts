@@ -37,12 +37,16 @@ export interface CallScope {
 
 export async function runWithinDeadline<T>(limits: CallLimits, work: (scope: CallScope) => Promise<T>): Promise<T> {
     const activity = newCallActivity(limits.tool, Date.now() + limits.deadlineMs, limits.debug);
-    const expired = new AbortController();
-    const signal = AbortSignal.any([limits.signal, expired.signal]);
+    // One controller for both ends of the call: the client's cancellation and the deadline.
+    const controller = new AbortController();
+    const onCancel = () => controller.abort(limits.signal.reason);
+    if (limits.signal.aborted) onCancel();
+    else limits.signal.addEventListener('abort', onCancel, { once: true });
+    const signal = controller.signal;
     let rejectAtDeadline: (e: unknown) => void = () => undefined;
     const deadline = new Promise<never>((_, reject) => (rejectAtDeadline = reject));
     const timer = setTimeout(() => {
-        expired.abort(new Error('deadline'));
+        controller.abort(new Error('deadline'));
         rejectAtDeadline(deadlineError(limits, activity));
     }, limits.deadlineMs);
     const progress = progressSequence(limits.send, activity);
@@ -50,11 +54,12 @@ export async function runWithinDeadline<T>(limits: CallLimits, work: (scope: Cal
     try {
         return await Promise.race([runInCall(activity, () => work({ signal, progress: progress.report })), deadline]);
     } catch (e) {
-        if (expired.signal.aborted && !limits.signal.aborted) throw deadlineError(limits, activity);
+        if (signal.aborted && !limits.signal.aborted) throw deadlineError(limits, activity);
         throw e;
     } finally {
         clearTimeout(timer);
         clearInterval(beat);
+        limits.signal.removeEventListener('abort', onCancel);
     }
 }
 
