@@ -4,6 +4,7 @@
  * (exec/auth-provider users) or turn TLS checks off; Entra-enabled clusters get a token for the AKS AAD
  * server application from our own credential, which is what kubelogin would fetch.
  */
+import { noteAttempt, noteSending } from '../call-activity.js';
 import type { TokenCredential } from '@azure/core-auth';
 import type { CoreV1Event, V1Node, V1Pod, V1ServiceAccount } from '@kubernetes/client-node';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -86,8 +87,10 @@ export async function kubeAccessFromKubeconfig(yaml: string, setup: KubeSetup): 
         const guard = new AbortController();
         const onAbort = () => guard.abort();
         opts.abortSignal.addEventListener('abort', onAbort, { once: true });
+        const started = Date.now();
+        noteSending('GET', request.url, 1);
         try {
-            return await Promise.race([
+            const answer = await Promise.race([
                 call().catch(e => {
                     throw kubeError(rest, k8s.ApiException, e, request);
                 }),
@@ -95,6 +98,12 @@ export async function kubeAccessFromKubeconfig(yaml: string, setup: KubeSetup): 
                     throw new rest.RestError(`no answer from ${new URL(server).host} within ${setup.timeoutMs} ms (1 attempt)`, { code: ATTEMPT_TIMEOUT, request });
                 })
             ]);
+            noteAttempt('GET', request.url, 1, { status: 200 }, Date.now() - started);
+            return answer;
+        } catch (e) {
+            const r = e as { statusCode?: number; code?: string; name?: string };
+            noteAttempt('GET', request.url, 1, typeof r.statusCode === 'number' ? { status: r.statusCode } : { error: r.code ?? r.name ?? 'error' }, Date.now() - started);
+            throw e;
         } finally {
             opts.abortSignal.removeEventListener('abort', onAbort);
             guard.abort();

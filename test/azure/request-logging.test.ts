@@ -35,4 +35,17 @@ describe('debug logging of Azure requests', () => {
         // Query values (api versions here, page markers and scopes elsewhere) are not logged.
         expect(log).not.toMatch(/api-version=/);
     });
+
+    it('logs the Kubernetes API reads too', async () => {
+        const lines: string[] = [];
+        const app = await testApp({}, { log: createLogger('debug', l => lines.push(l)), azure: () => createAzureAccess(azureOptionsForSandbox(sb, { retry: FAST_RETRY })) });
+        const c = await connect(app);
+        try {
+            const r = await c.client.callTool({ name: 'streaming_scan_cluster', arguments: { cluster: 'aks-prod', limit: 5 } });
+            expect(r.isError).toBeFalsy();
+        } finally {
+            await c.close();
+        }
+        expect(lines.join('\n')).toMatch(/debug: streaming_scan_cluster: GET \S+\/api\/v1\/pods -> 200 in \d+ ms \(attempt 1\)/);
+    });
 });
