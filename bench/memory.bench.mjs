@@ -4,12 +4,17 @@
 // calls. Growth is measured from the warm-up to the end: what a long session keeps, not what loads once; and
 // after a forced garbage collection (lib/gc-probe.mjs), so it is memory still held, not garbage V8 has not
 // collected yet.
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { connectApp, modules } from './lib/in-process.mjs';
 import { table } from './lib/report.mjs';
-import { ratio } from './lib/stats.mjs';
+
 import { CLI, connectStdio, EVERYTHING, rssMbOf } from './lib/servers.mjs';
 
 const GC_PROBE = new URL('./lib/gc-probe.mjs', import.meta.url).href;
 const MB = 2 ** 20;
+/** Relative growth from `from` to `to`, to 0.1 %. */
+const growth = (from, to) => +((to - from) / from).toFixed(3);
 
 const CALLS = Number(process.env.BENCH_MEMORY_CALLS ?? 10_000);
 const WARMUP = 200;
@@ -83,9 +88,9 @@ async function profile(args, pickFor) {
             idle,
             warm,
             end,
-            growthFromWarm: ratio(end.gc.rssMb - warm.gc.rssMb, warm.gc.rssMb),
-            heapGrowthFromWarm: ratio(end.gc.heapUsedMb - warm.gc.heapUsedMb, warm.gc.heapUsedMb),
-            rawGrowthFromWarm: ratio(end.rssMb - warm.rssMb, warm.rssMb),
+            growthFromWarm: growth(warm.gc.rssMb, end.gc.rssMb),
+            heapGrowthFromWarm: growth(warm.gc.heapUsedMb, end.gc.heapUsedMb),
+            rawGrowthFromWarm: growth(warm.rssMb, end.rssMb),
             errors: warmupErrors + errors,
             series
         };
@@ -94,14 +99,48 @@ async function profile(args, pickFor) {
     }
 }
 
+const pickMix = listed => {
+    const names = Object.keys(MIX).filter(n => listed.includes(n));
+    return { names, fn: i => ({ name: names[i % names.length], args: MIX[names[i % names.length]](Math.floor(i / names.length)) }) };
+};
+
+/**
+ * The same mix in this process (tsc output, in-memory client, the sandbox beside it), measuring the live heap
+ * after a forced GC with the sandbox's request log emptied first: the log keeps every request the emulator
+ * answered (tests and benches read it), which is the emulator's memory, not the server's.
+ */
+async function inProcess() {
+    v8.setFlagsFromString('--expose_gc');
+    const gc = vm.runInNewContext('gc');
+    const { startSandbox } = await modules();
+    const sb = await startSandbox();
+    const conn = await connectApp(sb);
+    const heapMb = () => (gc(), gc(), +(process.memoryUsage().heapUsed / MB).toFixed(1));
+    try {
+        const pick = pickMix((await conn.client.listTools()).tools.map(t => t.name));
+        await drive(conn, WARMUP, pick.fn);
+        const logWarm = sb.requestLog.entries().length;
+        const warmWithLog = heapMb();
+        sb.requestLog.clear();
+        const warm = heapMb();
+        const errors = await drive(conn, CALLS, pick.fn);
+        const logEntries = sb.requestLog.entries().length + logWarm;
+        const endWithLog = heapMb();
+        sb.requestLog.clear();
+        const end = heapMb();
+        return { tools: pick.names, warmWithLog, endWithLog, warm, end, logEntries, growth: growth(warm, end), growthWithLog: growth(warmWithLog, endWithLog), errors };
+    } finally {
+        await conn.close();
+        await sb.close();
+    }
+}
+
 export default {
     title: `Memory: RSS idle, warm, and after ${CALLS.toLocaleString('en')} mixed calls`,
     order: 6,
     async run() {
-        const ours = await profile([CLI, '--sandbox'], listed => {
-            const names = Object.keys(MIX).filter(n => listed.includes(n));
-            return { names, fn: i => ({ name: names[i % names.length], args: MIX[names[i % names.length]](Math.floor(i / names.length)) }) };
-        });
+        const ours = await profile([CLI, '--sandbox'], pickMix);
+        const inproc = await inProcess();
         const peer = await profile([EVERYTHING, 'stdio'], () => ({ names: ['echo'], fn: i => ({ name: 'echo', args: { message: `hello ${i}` } }) }));
         const pct = x => `${(x * 100).toFixed(1)} %`;
         const summary = [
@@ -112,6 +151,14 @@ export default {
                 ratio: null,
                 target: '≤ 10 %',
                 met: ours.growthFromWarm <= 0.1
+            },
+            {
+                measure: `live heap growth over ${CALLS.toLocaleString('en')} calls, in process, the sandbox's request log emptied (${inproc.warm} → ${inproc.end} MB; with the log ${inproc.warmWithLog} → ${inproc.endWithLog} MB, ${inproc.logEntries} entries)`,
+                ours: pct(inproc.growth),
+                peer: null,
+                ratio: null,
+                target: '≤ 10 %',
+                met: inproc.growth <= 0.1
             }
         ];
         const row = (name, tools, r) => [name, tools, `${r.idle.rssMb} / ${r.idle.gc.rssMb}`, `${r.warm.rssMb} / ${r.warm.gc.rssMb}`, `${r.end.rssMb} / ${r.end.gc.rssMb}`, `${r.warm.gc.heapUsedMb} → ${r.end.gc.heapUsedMb}`, pct(r.growthFromWarm), pct(r.rawGrowthFromWarm), r.errors];
@@ -120,8 +167,15 @@ export default {
                 ['server', 'tools in the mix', 'RSS idle MB (raw / after GC)', `after ${WARMUP} calls`, `after ${CALLS} more`, 'live heap MB warm → end', 'RSS growth after GC', 'raw RSS growth', 'errors'],
                 [row('ours (`--sandbox`, stdio)', ours.tools.join(', '), ours), row('server-everything (stdio)', 'echo', peer)]
             ),
-            `Raw RSS every 1,000 calls (ours, MB): ${ours.series.map(([n, mb]) => `${n / 1000}k ${mb}`).join(' · ')}. ${IN_FLIGHT} calls in flight; RSS from /proc, "after GC" from a forced collection in the server (lib/gc-probe.mjs, --expose-gc). The sandbox runs inside our server's process, so its memory counts too.`
+            `Raw RSS every 1,000 calls (ours, MB): ${ours.series.map(([n, mb]) => `${n / 1000}k ${mb}`).join(' · ')}. ${IN_FLIGHT} calls in flight; RSS from /proc, "after GC" from a forced collection in the server (lib/gc-probe.mjs, --expose-gc). The sandbox runs inside our server's process, so its memory counts too, and its request log keeps every request it answered (${inproc.logEntries} after the in-process run).`,
+            table(
+                ['in process (server + sandbox, in-memory client)', 'live heap after GC, warm MB', `after ${CALLS} more`, 'growth', 'errors'],
+                [
+                    ["sandbox's request log emptied before each measurement", inproc.warm, inproc.end, pct(inproc.growth), inproc.errors],
+                    ['request log kept', inproc.warmWithLog, inproc.endWithLog, pct(inproc.growthWithLog), null]
+                ]
+            )
         ];
-        return { data: { calls: CALLS, warmup: WARMUP, inFlight: IN_FLIGHT, ours, peer }, summary, markdown };
+        return { data: { calls: CALLS, warmup: WARMUP, inFlight: IN_FLIGHT, ours, inProcess: inproc, peer }, summary, markdown };
     }
 };
