@@ -7,6 +7,9 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { ToolDeps } from './tools/define-tool.js';
 import type { ChangeSettings } from './tools/change/change-runtime.js';
+import type { Caller } from './auth/caller.js';
+import type { EntraValidator } from './auth/entra-validator.js';
+import type { AzureAccess } from './azure/azure-access.js';
 
 export interface SandboxInfo {
     /** Shown in the server instructions and prefixed to every tool result. */
@@ -22,4 +25,8 @@ export interface AppContext extends ToolDeps {
     changes: ChangeSettings;
     /** Overall time limit of one tool call, from --tool-timeout-seconds. */
     toolDeadlineMs: number;
+    /** --auth entra: validates each HTTP request's access token. */
+    entra?: EntraValidator;
+    /** --auth entra with --downstream-identity obo: the signed-in user's own Azure access (bounded, per user). */
+    azureFor?(caller: Caller): Promise<AzureAccess>;
 }

@@ -18,6 +18,7 @@ export interface ReportCommand {
 export type ParsedCommand =
     | { kind: 'serve'; config: Config }
     | { kind: 'sandbox-serve'; world?: string; config: Config }
+    | { kind: 'sandbox-token'; user: string; world?: string; config: Config }
     | ReportCommand
     | { kind: 'help' }
     | { kind: 'version' }
@@ -50,9 +51,15 @@ function report(tool: ReportCommand['tool'], args: Record<string, unknown>, conf
 
 export const SUBCOMMANDS: Record<string, Subcommand> = {
     sandbox: {
-        usage: 'sandbox serve [world.json]',
-        help: 'run only the emulator and print its endpoints',
-        parse: (args, config) => (args[0] === 'serve' && args.length <= 2 ? { kind: 'sandbox-serve', world: args[1], config } : undefined)
+        usage: 'sandbox serve [world.json] | sandbox token --user NAME [world.json]',
+        help: 'run only the emulator and print its endpoints; or print a sandbox user\'s access token for the team server (--auth entra)',
+        options: { user: { type: 'string' } },
+        parse: (args, config, o) => {
+            const user = typeof o.user === 'string' ? o.user : undefined;
+            if (args[0] === 'serve' && args.length <= 2 && user === undefined) return { kind: 'sandbox-serve', world: args[1], config };
+            if (args[0] === 'token' && args.length <= 2 && user) return { kind: 'sandbox-token', user, world: args[1], config };
+            return undefined;
+        }
     },
     'scan-registry': {
         usage: 'scan-registry REGISTRY [--resource-group G] [--prefix P] [--limit N] [--json]',
@@ -111,13 +118,26 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): P
         const options = Object.fromEntries(Object.keys(own).map(o => [o, given[o]]));
         return sub.parse(args, config, options) ?? { kind: 'error', message: `usage: acr-streaming-mcp ${sub.usage}` };
     }
-    if (config.transport === 'http' && !isLoopback(config.host) && !config.httpToken) {
+    const refused = authConflict(config);
+    if (refused) return { kind: 'error', message: refused };
+    if (config.transport === 'http' && !isLoopback(config.host) && !config.httpToken && config.auth !== 'entra') {
         return {
             kind: 'error',
-            message: `refusing to listen on non-loopback host ${config.host} without --http-token (or ${envName('http-token')})`
+            message: `refusing to listen on non-loopback host ${config.host} without --http-token (or ${envName('http-token')}) or --auth entra`
         };
     }
     return { kind: 'serve', config };
+}
+
+/** --auth entra needs HTTP and its app registration (the sandbox provides one), and replaces the static token. */
+function authConflict(config: Config): string | undefined {
+    if (config.auth !== 'entra') {
+        return config.downstreamIdentity ? '--downstream-identity needs --auth entra (without sign-in every call uses the server\'s identity)' : undefined;
+    }
+    if (config.transport !== 'http') return '--auth entra needs --transport http (stdio serves one local user)';
+    if (config.httpToken) return '--auth entra and --http-token exclude each other: Entra sign-in replaces the static token';
+    if (config.sandbox === undefined && (!config.entraTenant || !config.entraClientId)) return '--auth entra needs --entra-tenant and --entra-client-id (the server\'s app registration; docs/team-server.md)';
+    return undefined;
 }
 
 /**

@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import type { AppContext, SandboxInfo } from './app-context.js';
 import type { AzureAccess } from './azure/azure-access.js';
 import { parseCommand, type ReportCommand } from './cli-command.js';
+import type { EntraOverrides } from './app.js';
 import { helpText } from './cli-help.js';
 import { emptyToolsetsError, type Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
@@ -37,6 +38,11 @@ async function main(): Promise<number | undefined> {
         }
         case 'report':
             return report(command);
+        case 'sandbox-token': {
+            const { sandboxUserToken } = await import('./sandbox/token-command.js');
+            process.stdout.write((await sandboxUserToken(command.user, command.world)) + '\n');
+            return 0;
+        }
         case 'serve': {
             // The real tool list decides: a toolset with no tool yet (or only change tools under --read-only) serves nothing.
             const { toolsetsWithTools } = await import('./tools/index.js');
@@ -89,16 +95,21 @@ async function serve(config: Config): Promise<void> {
 async function startServing(config: Config, log: Logger, closables: Closable[]): Promise<void> {
     let azure: (() => Promise<AzureAccess>) | undefined;
     let sandbox: SandboxInfo | undefined;
+    let entra: EntraOverrides | undefined;
     if (config.sandbox !== undefined) {
         const started = await startSandboxMode(config.sandbox, log);
         closables.push(started.sandbox);
         azure = started.azure;
         sandbox = started.info;
+        if (config.auth === 'entra') {
+            entra = started.entra;
+            log.info(`sandbox Entra tenant ${started.sandbox.entra.tenantId} at ${started.sandbox.entra.authorityHost}; a user's token: acr-streaming-mcp sandbox token --user reader|operator`);
+        }
     }
     // Imported here, not at the top: --help, --version and a bad flag answer without loading the SDK,
     // and each transport loads only its own stack (the HTTP one costs ~100 ms more).
     const { createApp } = await import('./app.js');
-    const app: AppContext = await createApp({ config, log, azure, sandbox });
+    const app: AppContext = await createApp({ config, log, azure, sandbox, entra });
     log.debug(`ready to serve ${Math.round(performance.now())} ms after process start`);
     if (config.transport === 'stdio') {
         const { startStdio } = await import('./transports/stdio.js');
@@ -110,12 +121,12 @@ async function startServing(config: Config, log: Logger, closables: Closable[]):
         const { httpOptionsFrom, startHttpServer } = await import('./transports/http.js');
         const http = await startHttpServer(app, { ...httpOptionsFrom(app), port: config.port });
         closables.unshift(http);
-        log.info(`serving MCP on ${http.url.href}${config.httpToken ? ' (bearer token required)' : ''}${sandbox ? ` (${sandbox.label})` : ''}`);
+        log.info(`serving MCP on ${http.url.href}${config.httpToken ? ' (bearer token required)' : config.auth === 'entra' ? ' (Microsoft Entra sign-in required)' : ''}${sandbox ? ` (${sandbox.label})` : ''}`);
     }
 }
 
 async function startSandboxMode(world: true | string, log: Logger) {
-    const [{ startSandbox }, { azureOptionsForSandbox }, { createAzureAccess }] = await Promise.all([
+    const [{ startSandbox }, { azureOptionsForSandbox, entraOverridesForSandbox }, { createAzureAccess }] = await Promise.all([
         import('./sandbox/index.js'),
         import('./wiring/sandbox-azure.js'),
         import('./azure/azure-access.js')
@@ -126,7 +137,8 @@ async function startSandboxMode(world: true | string, log: Logger) {
     return {
         sandbox,
         info: { label: `SANDBOX: local emulator, ${world === true ? name : basename(world)}` },
-        azure: () => createAzureAccess(azureOptionsForSandbox(sandbox))
+        azure: () => createAzureAccess(azureOptionsForSandbox(sandbox)),
+        entra: entraOverridesForSandbox(sandbox)
     };
 }
 

@@ -34,7 +34,7 @@ export const FLAGS = {
         // An IPv6 address may come bracketed as in a URL; listen() and the Host allow-list want it bare.
         schema: z.string().min(1).transform(h => h.replace(/^\[(.+)\]$/, '$1')).default('127.0.0.1'),
         value: 'HOST',
-        help: 'HTTP bind address; non-loopback requires --http-token'
+        help: 'HTTP bind address; non-loopback requires --http-token or --auth entra'
     },
     port: { schema: intText(0, 65535).default(8765), value: 'PORT', help: 'HTTP port; 0 picks a free one' },
     httpToken: {
@@ -42,6 +42,26 @@ export const FLAGS = {
         value: 'TOKEN',
         help: 'require "Authorization: Bearer TOKEN" on /mcp (at least 16 characters)'
     },
+    auth: {
+        schema: z.enum(['none', 'entra']).default('none'),
+        value: 'none|entra',
+        help: 'entra: HTTP clients sign users in with Microsoft Entra ID (team server, docs/team-server.md)'
+    },
+    entraTenant: { schema: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a tenant id or domain').optional(), value: 'ID', help: 'tenant of the server\'s app registration (--auth entra)' },
+    entraClientId: { schema: z.guid('must be an application (client) id (GUID)').optional(), value: 'ID', help: 'the server\'s app registration (--auth entra)' },
+    entraAudience: {
+        schema: z.string().transform(s => s.split(',').map(a => a.trim()).filter(Boolean)).optional(),
+        value: 'LIST',
+        help: 'accepted token audiences (unset: the client id and api://<client id>)'
+    },
+    entraScope: { schema: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a scope name such as Streaming.Access').default('Streaming.Access'), value: 'NAME', help: 'delegated scope every token must carry' },
+    entraCertificate: { schema: z.string().min(1).optional(), value: 'PATH', help: 'PEM (key + certificate) of the app registration for on-behalf-of (default: workload identity)' },
+    downstreamIdentity: {
+        schema: z.enum(['obo', 'server']).optional(),
+        value: 'obo|server',
+        help: 'Azure calls as the signed-in user (on-behalf-of; unset with --auth entra) or as the server\'s own identity'
+    },
+    publicUrl: { schema: z.url({ protocol: /^https?$/ }).optional(), value: 'URL', help: 'origin clients reach this server at (behind an ingress), for the OAuth metadata' },
     httpMaxSessions: { schema: intText(1, 10_000).default(100), value: 'N', help: 'cap on open 2025-era HTTP sessions' },
     httpSessionIdleSeconds: { schema: intText(10, 86_400).default(1800), value: 'S', help: 'close an HTTP session idle this long' },
     httpMaxBodyBytes: { schema: intText(1024, 64 * 1024 * 1024).default(1024 * 1024), value: 'N', help: 'largest accepted HTTP request body' },

@@ -23,10 +23,36 @@ import { DEMO_WORLD_PATH, loadWorld } from './world/load-world.js';
 import { registryRateLimiter } from './http/rate-limit.js';
 import { behaviourSchema, type World, type WorldBehaviour, type WorldInput, type WorldRegistry } from './world/schema.js';
 import type { SandboxHandler } from './http/types.js';
+import type { EndpointKind } from './http/errors.js';
+import { EntraKeys } from './entra/entra-keys.js';
+import { entraIdentity } from './entra/entra-identity.js';
+import { createEntraHandler, type IssuedToken } from './entra/entra-handler.js';
+import { findUser, mintUserToken, type MintOptions } from './entra/entra-tokens.js';
 
 export { DEMO_WORLD_PATH, WorldError, loadWorld } from './world/load-world.js';
 export type { RequestLog, RequestLogEntry } from './http/request-log.js';
 export type { FaultControl, FaultInput } from './http/faults.js';
+export type { IssuedToken } from './entra/entra-handler.js';
+export type { MintOptions } from './entra/entra-tokens.js';
+
+/** The emulated Entra tenant (docs/team-server.md): sign-in, JWKS rotation and the on-behalf-of grant. */
+export interface SandboxEntra {
+    /** `https://127.0.0.1:<port>` : the authority host to give clients and the server. */
+    authorityHost: string;
+    tenantId: string;
+    /** The team server's app registration. */
+    clientId: string;
+    /** The delegated scope users' tokens carry (`scp`). */
+    scope: string;
+    /** A signed-in user's access token for the team server (what VS Code or Claude Code would send). */
+    userToken(name: string, opts?: MintOptions): Promise<string>;
+    /** Signs with a new key from now on (the old ones stay published); returns its kid. */
+    rotateKeys(): string;
+    /** Unpublishes every key but the current one. */
+    retireOldKeys(): void;
+    /** Every token the token endpoint issued, in order. */
+    issued: IssuedToken[];
+}
 
 export interface StartSandboxOptions {
     /** A world object (as written: defaults may be omitted) or a path to a world JSON file. Default: the demo world. */
@@ -60,12 +86,13 @@ export interface Sandbox {
     dir: string;
     requestLog: RequestLog;
     faults: FaultControl;
+    entra: SandboxEntra;
     close(): Promise<void>;
 }
 
 /** The delay of one endpoint kind: its entry in behaviour.latencyProfile, else behaviour.latencyMs. */
-export function latencyFor(b: WorldBehaviour, kind: 'arm' | 'registry' | 'kube'): number {
-    const own = kind === 'arm' ? b.latencyProfile.armMs : kind === 'registry' ? b.latencyProfile.acrMs : b.latencyProfile.kubeMs;
+export function latencyFor(b: WorldBehaviour, kind: EndpointKind): number {
+    const own = kind === 'arm' || kind === 'entra' ? b.latencyProfile.armMs : kind === 'registry' ? b.latencyProfile.acrMs : b.latencyProfile.kubeMs;
     return own ?? b.latencyMs;
 }
 
@@ -81,9 +108,11 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
     const log = new RequestLog();
     const faults = new Faults(world.behaviour.faults);
     const listeners: Listener[] = [];
+    const keys = new EntraKeys();
+    const identity = entraIdentity(world, keys, now);
     const closers: Array<() => Promise<void>> = [];
 
-    const listen = async (id: string, kind: 'arm' | 'registry' | 'kube', handlers: () => SandboxHandler[], registry?: WorldRegistry) => {
+    const listen = async (id: string, kind: EndpointKind, handlers: () => SandboxHandler[], registry?: WorldRegistry) => {
         const l = await startListener({
             id,
             kind,
@@ -125,7 +154,7 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
                 let handler: SandboxHandler | undefined;
                 const l = await listen(`registry:${r.name}`, 'registry', () => (handler ? [handler] : []), r);
                 // The registry handler needs the listener's origin (token realm, Location headers), so it comes second.
-                const h = createRegistryHandler({ world, registry: r, loginServer, origin: l.origin, behaviour: world.behaviour, upstream: opts.upstream?.[r.name], now });
+                const h = createRegistryHandler({ world, registry: r, loginServer, origin: l.origin, behaviour: world.behaviour, upstream: opts.upstream?.[r.name], now, identity });
                 handler = h.handle;
                 closers.push(() => h.close());
                 registryEndpoints[loginServer] = l.origin;
@@ -134,10 +163,30 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
 
         let armHandler: SandboxHandler | undefined;
         const arm = await listen('arm', 'arm', () => (armHandler ? [armHandler] : []));
-        armHandler = createArmHandler({ state, origin: arm.origin, kube, caPem: cert.caPem });
+        armHandler = createArmHandler({ state, origin: arm.origin, kube, caPem: cert.caPem, identity });
+
+        const issued: IssuedToken[] = [];
+        let entraHandler: SandboxHandler | undefined;
+        const entraListener = await listen('entra', 'entra', () => (entraHandler ? [entraHandler] : []));
+        entraHandler = createEntraHandler({ world, keys, origin: entraListener.origin, now, issued });
+        const entra: SandboxEntra = {
+            authorityHost: entraListener.origin,
+            tenantId: world.subscription.tenantId,
+            clientId: world.entra.app.clientId,
+            scope: world.entra.app.scope,
+            userToken: (name, o) => {
+                const user = findUser(world, name);
+                if (!user) throw new Error(`no user "${name}" in the sandbox world (users: ${world.entra.users.map(u => u.name).join(', ')})`);
+                return mintUserToken(world, keys, user, now(), o);
+            },
+            rotateKeys: () => keys.rotate(),
+            retireOldKeys: () => keys.retire(),
+            issued
+        };
 
         let closed = false;
         return {
+            entra,
             world,
             subscriptionId: world.subscription.id,
             tenantId: world.subscription.tenantId,

@@ -18,6 +18,8 @@ import { redact, type Logger } from '../log.js';
 import { annotationsFor, type ToolDefinition, type ToolDeps, type ToolOutput, type ToolRuntime } from './define-tool.js';
 import { isToolError, ToolError } from '../tool-error.js';
 import type { ChangeRuntime, ChangeSettings } from './change/change-runtime.js';
+import type { AzureAccess } from '../azure/azure-access.js';
+import { callerFromAuthInfo, hasRole, OPERATE_ROLE, READ_ROLE, type Caller } from '../auth/caller.js';
 import { confirmFormSchema } from './change/change-schema.js';
 
 /** The inputRequests key of the change tools' confirmation form. */
@@ -37,9 +39,12 @@ export interface ToolHost extends ToolDeps {
     changes: ChangeSettings;
     /** Overall time limit of one call (--tool-timeout-seconds). */
     toolDeadlineMs?: number;
+    /** --auth entra, on-behalf-of: the signed-in user's own Azure access. */
+    azureFor?(caller: Caller): Promise<AzureAccess>;
 }
 
-export function registerTools(server: McpServer, tools: readonly ToolDefinition[], app: ToolHost): void {
+/** `withheld`: change tools this caller's role does not allow; not listed, and a call names the missing role. */
+export function registerTools(server: McpServer, tools: readonly ToolDefinition[], app: ToolHost, withheld: readonly string[] = []): void {
     const registered: ReadonlySet<string> = new Set(tools.map(t => t.name));
     for (const def of tools) {
         server.registerTool(
@@ -54,11 +59,46 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
             (async (args: unknown, ctx: ServerContext) => runTool(def, args, ctx, app, server, registered)) as never
         );
     }
+    if (withheld.length) refuseWithheld(server, new Set(withheld), app);
+}
+
+type RawHandler = (request: { params?: { name?: unknown } }, ctx: unknown) => Promise<unknown>;
+
+/**
+ * A reader calling a change tool gets a tool error naming the role (ROLE_REQUIRED), not the SDK's bare
+ * "Tool … not found". The SDK offers no hook between lookup and "not found", so the tools/call handler
+ * McpServer installed is wrapped in place; if a later SDK renames that map, the wrap is skipped and the
+ * call still fails closed ("not found"), and test/auth/roles.test.ts says so.
+ */
+function refuseWithheld(server: McpServer, withheld: ReadonlySet<string>, app: ToolHost): void {
+    const handlers = (server.server as unknown as { _requestHandlers?: Map<string, RawHandler> })._requestHandlers;
+    const inner = handlers?.get('tools/call');
+    if (!handlers || !inner) return;
+    handlers.set('tools/call', async (request, ctx) => {
+        const name = request.params?.name;
+        if (typeof name === 'string' && withheld.has(name)) {
+            app.log.info(`${name} refused: the caller lacks ${OPERATE_ROLE}`);
+            return errorResult(roleError(name, OPERATE_ROLE), app);
+        }
+        return inner(request, ctx);
+    });
+}
+
+function roleError(tool: string, role: string): ToolError {
+    return new ToolError(
+        `${tool} needs the ${role} app role`,
+        `your sign-in token does not carry the ${role} role of this server's app registration`,
+        `ask an administrator to assign you ${role} (docs/team-server.md), sign in again, then retry; nothing was changed`,
+        'ROLE_REQUIRED'
+    );
 }
 
 async function runTool(def: ToolDefinition, args: unknown, ctx: ServerContext, app: ToolHost, server: McpServer, registered: ReadonlySet<string>): Promise<CallToolResult | InputRequiredResult> {
     const started = Date.now();
     try {
+        const caller = callerFromAuthInfo(ctx.http?.authInfo);
+        if (caller && !hasRole(caller, READ_ROLE) && !hasRole(caller, OPERATE_ROLE)) throw roleError(def.name, READ_ROLE);
+        if (caller && def.kind !== 'read' && !hasRole(caller, OPERATE_ROLE)) throw roleError(def.name, OPERATE_ROLE);
         const limits = { tool: def.name, deadlineMs: app.toolDeadlineMs ?? DEFAULT_TOOL_DEADLINE_MS, signal: ctx.mcpReq.signal, send: progressSender(ctx), debug: app.log.debug };
         const out = await runWithinDeadline(limits, call => def.handler(args as never, runtimeFor(ctx, app, server, registered, call)));
         app.log.debug(`${def.name} ok in ${Date.now() - started} ms`);
@@ -99,7 +139,7 @@ function canElicit(ctx: ServerContext, server: McpServer): boolean {
     return caps?.elicitation !== undefined && (caps.elicitation.form !== undefined || caps.elicitation.url === undefined);
 }
 
-function changeRuntime(ctx: ServerContext, app: ToolHost, server: McpServer): ChangeRuntime {
+function changeRuntime(ctx: ServerContext, app: ToolHost, server: McpServer, caller: Caller | undefined): ChangeRuntime {
     const view = inputResponse(ctx.mcpReq.inputResponses, CONFIRM_KEY);
     const state = ctx.mcpReq.requestState<unknown>();
     return {
@@ -108,7 +148,8 @@ function changeRuntime(ctx: ServerContext, app: ToolHost, server: McpServer): Ch
         ...(view.kind === 'elicit'
             ? { answer: { action: view.action, confirmed: view.content?.confirm === true, state: typeof state === 'string' ? state : undefined } }
             : {}),
-        ...(ctx.sessionId ? { session: ctx.sessionId } : {})
+        ...(ctx.sessionId ? { session: ctx.sessionId } : {}),
+        ...(caller ? { user: { oid: caller.oid, upn: caller.upn ?? null } } : {})
     };
 }
 
@@ -123,10 +164,13 @@ function progressSender(ctx: ServerContext): ProgressSender | undefined {
 }
 
 function runtimeFor(ctx: ServerContext, app: ToolHost, server: McpServer, registeredTools: ReadonlySet<string>, call: CallScope): ToolRuntime {
+    const caller = callerFromAuthInfo(ctx.http?.authInfo);
+    const azureFor = app.azureFor;
     return {
-        changes: changeRuntime(ctx, app, server),
+        changes: changeRuntime(ctx, app, server, caller),
         registeredTools,
-        azure: () => app.azure(),
+        // The signed-in user's own access when the server acts on their behalf; never a shared one for them.
+        azure: caller && azureFor ? () => azureFor(caller) : () => app.azure(),
         knowledge: app.knowledge,
         cloud: app.cloud,
         signal: call.signal,

@@ -12,11 +12,13 @@ export function tooLarge(limit: number): Response {
     );
 }
 
-export function unauthorized(): Response {
-    return Response.json(
-        { error: 'invalid_token', error_description: 'Missing or wrong bearer token.' },
-        { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } }
-    );
+export function unauthorized(challenge = 'Bearer error="invalid_token"', description = 'Missing or wrong bearer token.'): Response {
+    return Response.json({ error: 'invalid_token', error_description: description }, { status: 401, headers: { 'www-authenticate': challenge } });
+}
+
+/** RFC 6750 §3.1: a valid token without the scope the resource needs. */
+export function forbiddenScope(challenge: string, description: string): Response {
+    return Response.json({ error: 'insufficient_scope', error_description: description }, { status: 403, headers: { 'www-authenticate': challenge } });
 }
 
 /** RFC 9110 §15.5.6: a 405 must list the methods the resource supports. */

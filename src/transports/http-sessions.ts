@@ -11,6 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport, type McpServer } from '@modelcontextprotocol/server';
+import type { Caller } from '../auth/caller.js';
 
 interface Session {
     transport: WebStandardStreamableHTTPServerTransport;
@@ -20,6 +21,8 @@ interface Session {
     open: number;
     /** Any request after `initialize`: a flood's sessions never get one, so they are evicted first. */
     used: boolean;
+    /** --auth entra: the oid of the user who opened it; nobody else may use it. */
+    owner?: string;
 }
 
 /** Evicting a session with no response open loses nothing in flight; unused ones go before used ones. */
@@ -35,7 +38,8 @@ export interface SessionStoreOptions {
     idleMs: number;
     /** Passed on to each transport, whose own default (4 MiB) would otherwise win over --http-max-body-bytes. */
     maxBodyBytes: number;
-    createServer: () => McpServer;
+    /** The signed-in user (--auth entra) decides which tools the session's server registers. */
+    createServer: (caller?: Caller) => McpServer;
     onerror: (e: Error) => void;
     log: { warn(msg: string): void; debug(msg: string): void };
     now?: () => number;
@@ -84,17 +88,20 @@ export function createSessionStore(opts: SessionStoreOptions) {
     const jsonError = (status: number, code: number, message: string) =>
         Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status });
 
-    async function handle(request: Request): Promise<Response> {
+    async function handle(request: Request, caller?: Caller): Promise<Response> {
         const sid = request.headers.get('mcp-session-id');
+        // Each request carries the user's current token (tools use it for on-behalf-of calls).
+        const extra = caller ? { authInfo: { token: caller.token, clientId: caller.oid, scopes: [], expiresAt: caller.expiresAt, extra: { caller } } } : undefined;
         if (sid) {
             const s = sessions.get(sid);
-            if (!s) return jsonError(404, -32001, 'Session not found or expired: reconnect (send initialize again).');
+            // Another user's session answers as an unknown one: its existence is not revealed.
+            if (!s || s.owner !== caller?.oid) return jsonError(404, -32001, 'Session not found or expired: reconnect (send initialize again).');
             s.lastSeen = now();
             s.used = true;
             s.open++;
             let response: Response;
             try {
-                response = await s.transport.handleRequest(request);
+                response = await s.transport.handleRequest(request, extra);
             } catch (e) {
                 s.open--;
                 throw e;
@@ -115,17 +122,17 @@ export function createSessionStore(opts: SessionStoreOptions) {
         let server: McpServer | undefined;
         let transport: WebStandardStreamableHTTPServerTransport | undefined;
         try {
-            server = opts.createServer();
+            server = opts.createServer(caller);
             const t: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
                 sessionIdGenerator: () => randomUUID(),
                 maxRequestBodySize: opts.maxBodyBytes,
-                onsessioninitialized: id => void sessions.set(id, { transport: t, server: server!, lastSeen: now(), open: 0, used: false }),
+                onsessioninitialized: id => void sessions.set(id, { transport: t, server: server!, lastSeen: now(), open: 0, used: false, ...(caller ? { owner: caller.oid } : {}) }),
                 onsessionclosed: id => void drop(id)
             });
             transport = t;
             transport.onerror = opts.onerror;
             await server.connect(transport);
-            return await transport.handleRequest(request);
+            return await transport.handleRequest(request, extra);
         } finally {
             opening--;
             // A request that did not open a session (a stray notification, or a failure) leaves nothing behind.

@@ -17,11 +17,15 @@ import {
 } from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import type { AppContext } from '../app-context.js';
+import type { Caller } from '../auth/caller.js';
+import { AuthFailure, type EntraValidator } from '../auth/entra-validator.js';
+import { challengeHeader, METADATA_PATHS, protectedResourceMetadata } from '../auth/protected-resource.js';
 import { isLoopback } from '../config.js';
+import { callerFromAuthInfo } from '../auth/caller.js';
 import { createServer } from '../server.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { DEFAULT_HTTP_LIMITS, nodeServerOptions, type HttpLimits } from './http-limits.js';
-import { finishResponse, forbidden, methodNotAllowed, readLimited, sendEarly, tooLarge, unauthorized } from './http-responses.js';
+import { finishResponse, forbidden, forbiddenScope, methodNotAllowed, readLimited, sendEarly, tooLarge, unauthorized } from './http-responses.js';
 import { createSessionStore } from './http-sessions.js';
 
 /** Streamable HTTP uses POST (messages), GET (the listening stream) and DELETE (end a session). */
@@ -31,6 +35,10 @@ const HEALTH_METHODS = ['GET', 'HEAD'] as const;
 export interface HttpAppOptions {
     host: string;
     token?: string;
+    /** --auth entra: every /mcp request carries an Entra access token validated here (docs/team-server.md). */
+    entra?: EntraValidator;
+    /** The origin clients reach us at (--public-url), for the OAuth metadata; default http://<Host>. */
+    publicOrigin?: string;
     maxBodyBytes: number;
     maxSessions: number;
     sessionIdleMs: number;
@@ -45,6 +53,8 @@ export function httpOptionsFrom(app: AppContext): HttpAppOptions {
     return {
         host: c.host,
         token: c.httpToken,
+        entra: app.entra,
+        publicOrigin: c.publicUrl ? new URL(c.publicUrl).origin : undefined,
         maxBodyBytes: c.httpMaxBodyBytes,
         maxSessions: c.httpMaxSessions,
         sessionIdleMs: c.httpSessionIdleSeconds * 1000
@@ -54,12 +64,12 @@ export function httpOptionsFrom(app: AppContext): HttpAppOptions {
 /** The web-standard face of the server: usable in-process (tests) and behind node:http (startHttpServer). */
 export function createHttpApp(app: AppContext, opts: HttpAppOptions) {
     const onerror = (e: Error) => app.log.warn(`http: ${e.message}`);
-    const modern = createMcpHandler(() => createServer(app), { legacy: 'reject', onerror, maxRequestBodySize: opts.maxBodyBytes });
+    const modern = createMcpHandler(ctx => createServer(app, callerFromAuthInfo(ctx.authInfo)), { legacy: 'reject', onerror, maxRequestBodySize: opts.maxBodyBytes });
     const sessions = createSessionStore({
         maxSessions: opts.maxSessions,
         idleMs: opts.sessionIdleMs,
         maxBodyBytes: opts.maxBodyBytes,
-        createServer: () => createServer(app),
+        createServer: caller => createServer(app, caller),
         onerror,
         log: app.log,
         now: opts.now
@@ -73,12 +83,24 @@ export function createHttpApp(app: AppContext, opts: HttpAppOptions) {
      * token, declared size) and /healthz. startHttpServer runs it before reading any body byte, so an
      * unauthenticated or foreign request never makes us buffer a body. `undefined` means: serve MCP.
      */
-    function answerFromHeaders(method: string, path: string, headers: Headers): Response | undefined {
+    async function answerFromHeaders(method: string, path: string, headers: Headers): Promise<Response | undefined> {
+        const decided = await decide(method, path, headers);
+        return decided instanceof Response ? decided : undefined;
+    }
+
+    /** The header decisions; when MCP may be served, the signed-in caller (--auth entra) comes back. */
+    async function decide(method: string, path: string, headers: Headers): Promise<Response | { caller?: Caller }> {
         const host = validateHostHeader(headers.get('host'), allowedHosts);
         if (!host.ok) return forbidden(host.message);
         const origin = validateOriginHeader(headers.get('origin'), allowedOrigins);
         if (!origin.ok) return forbidden(origin.message);
-        const authorized = !tokenDigest || bearerMatches(headers.get('authorization'), tokenDigest);
+        const publicOrigin = opts.publicOrigin ?? `http://${headers.get('host') ?? 'localhost'}`;
+        if (opts.entra && (METADATA_PATHS as readonly string[]).includes(path)) {
+            if (!(HEALTH_METHODS as readonly string[]).includes(method)) return methodNotAllowed(HEALTH_METHODS);
+            return Response.json(protectedResourceMetadata(publicOrigin, opts.entra), { headers: { 'cache-control': 'max-age=3600' } });
+        }
+        const signedIn = opts.entra ? await signIn(opts.entra, headers.get('authorization'), publicOrigin) : undefined;
+        const authorized = opts.entra ? !(signedIn instanceof Response) : !tokenDigest || bearerMatches(headers.get('authorization'), tokenDigest);
         if (path === '/healthz') {
             if (!(HEALTH_METHODS as readonly string[]).includes(method)) return methodNotAllowed(HEALTH_METHODS);
             // Unauthenticated for probes, so status only; details for whoever may use /mcp anyway.
@@ -86,16 +108,18 @@ export function createHttpApp(app: AppContext, opts: HttpAppOptions) {
         }
         if (path !== '/mcp') return new Response('Not found. The MCP endpoint is /mcp.', { status: 404 });
         if (!(MCP_METHODS as readonly string[]).includes(method)) return methodNotAllowed(MCP_METHODS);
+        if (signedIn instanceof Response) return signedIn;
         if (!authorized) return unauthorized();
         if (Number(headers.get('content-length') ?? '0') > opts.maxBodyBytes) return tooLarge(opts.maxBodyBytes);
-        return undefined;
+        return signedIn ? { caller: signedIn } : {};
     }
 
     async function fetch(request: Request): Promise<Response> {
         // Repeated behind node:http (startHttpServer checked already): a few header comparisons, kept so this
         // fetch face is safe on its own, e.g. in-process in tests or behind another adapter.
-        const early = answerFromHeaders(request.method, new URL(request.url).pathname, request.headers);
-        if (early) return early;
+        const decided = await decide(request.method, new URL(request.url).pathname, request.headers);
+        if (decided instanceof Response) return decided;
+        const { caller } = decided;
         let routed = request;
         if (request.method === 'POST') {
             // Read the body ourselves under the limit: a chunked body has no Content-Length to check.
@@ -105,7 +129,8 @@ export function createHttpApp(app: AppContext, opts: HttpAppOptions) {
             routed = new Request(request.url, { method: 'POST', headers: request.headers, body: new Uint8Array(body), signal: request.signal });
         }
         const legacy = request.headers.has('mcp-session-id') || (await isLegacyRequest(routed, undefined, { maxRequestBodySize: opts.maxBodyBytes }));
-        return finishResponse(request, await (legacy ? sessions.handle(routed) : modern.fetch(routed)));
+        const authInfo = caller ? authInfoOf(caller) : undefined;
+        return finishResponse(request, await (legacy ? sessions.handle(routed, caller) : modern.fetch(routed, authInfo ? { authInfo } : undefined)));
     }
 
     return {
@@ -129,9 +154,13 @@ export async function startHttpServer(app: AppContext, opts: HttpAppOptions & { 
             void sendEarly(res, new Response('Bad request target: use /mcp or http://host:port/mcp.', { status: 400 }));
             return;
         }
-        const early = web.answerFromHeaders(req.method ?? 'GET', new URL(req.url ?? '/', 'http://localhost').pathname, nodeHeaders(req.headers));
-        if (early) void sendEarly(res, early);
-        else void node(req, res);
+        void web.answerFromHeaders(req.method ?? 'GET', new URL(req.url ?? '/', 'http://localhost').pathname, nodeHeaders(req.headers)).then(
+            early => (early ? sendEarly(res, early) : node(req, res)),
+            (e: unknown) => {
+                app.log.error(`http: ${(e as Error).message}`);
+                res.destroy();
+            }
+        );
     });
     server.maxConnections = limits.maxConnections;
     await new Promise<void>((resolve, reject) => {
@@ -194,6 +223,24 @@ function toOriginForm(req: IncomingMessage): boolean {
     } catch {
         return false;
     }
+}
+
+/** The Entra token step: the caller, or the 401/403 whose challenge points at our metadata (RFC 9728 §5.1). */
+async function signIn(entra: EntraValidator, header: string | null, publicOrigin: string): Promise<Caller | Response> {
+    const [, token] = /^Bearer\s+(\S+)$/i.exec(header ?? '') ?? [];
+    if (token === undefined) return unauthorized(challengeHeader(publicOrigin), 'Sign in: this server needs a Microsoft Entra access token.');
+    try {
+        return await entra.validate(token);
+    } catch (e) {
+        if (!(e instanceof AuthFailure)) throw e;
+        const header = challengeHeader(publicOrigin, { error: e.error, message: e.message }, entra.scopes);
+        return e.error === 'insufficient_scope' ? forbiddenScope(header, e.message) : unauthorized(header, e.message);
+    }
+}
+
+/** The SDK's AuthInfo: it carries the caller to createServer and to every tool (`ctx.http.authInfo`). */
+function authInfoOf(caller: Caller) {
+    return { token: caller.token, clientId: caller.oid, scopes: [], expiresAt: caller.expiresAt, extra: { caller } };
 }
 
 function nodeHeaders(raw: IncomingHttpHeaders): Headers {

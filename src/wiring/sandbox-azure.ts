@@ -6,6 +6,7 @@
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import type { AzureAccessOptions } from '../azure/azure-access.js';
 import type { Sandbox } from '../sandbox/index.js';
+import type { EntraOverrides } from '../app.js';
 
 const b64url = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
@@ -38,5 +39,31 @@ export function azureOptionsForSandbox(sb: Sandbox, overrides: Partial<AzureAcce
         // Sandbox pool updates take seconds (behaviour.nodePoolUpdateSeconds), not AKS's minutes.
         poolPollMs: 500,
         ...overrides
+    };
+}
+
+/**
+ * `--sandbox --auth entra`: sign-in against the sandbox's Entra tenant and app registration, and on-behalf-of
+ * with a client assertion shaped like AKS workload identity's projected token (the emulator checks its
+ * audience and expiry, not a cluster's signature). Each user's Azure access is the sandbox access with that
+ * user's credential, so the emulated ARM and ACR see who calls.
+ */
+export function entraOverridesForSandbox(sb: Sandbox): EntraOverrides {
+    return {
+        authorityHost: sb.entra.authorityHost,
+        tenant: sb.entra.tenantId,
+        clientId: sb.entra.clientId,
+        caPem: sb.caPem,
+        proof: {
+            getAssertion: async () => {
+                const now = Math.floor(Date.now() / 1000);
+                const claims = { iss: 'https://oidc.sandbox.invalid/cluster', sub: 'system:serviceaccount:acr-streaming:acr-streaming-mcp', aud: 'api://AzureADTokenExchange', iat: now, exp: now + 3600 };
+                return `${b64url({ alg: 'RS256', typ: 'JWT' })}.${b64url(claims)}.sandbox`;
+            }
+        },
+        makeAccess: async credential => {
+            const { createAzureAccess } = await import('../azure/azure-access.js');
+            return createAzureAccess(azureOptionsForSandbox(sb, { credential }));
+        }
     };
 }

@@ -3,7 +3,8 @@
  * the operation simulation and the clock. Also owns the two cross-cutting behaviours: settling due
  * conversions before each request, and refusing streaming calls on registries that cannot stream.
  */
-import type { SandboxResponse } from '../http/types.js';
+import type { SandboxRequest, SandboxResponse } from '../http/types.js';
+import type { EntraIdentity } from '../entra/entra-identity.js';
 import type { World, WorldBehaviour, WorldRegistry } from '../world/schema.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
 import { acrError } from './acr-errors.js';
@@ -23,6 +24,8 @@ export interface AcrContextOptions {
     behaviour: WorldBehaviour;
     now: () => number;
     upstream?: UpstreamClient;
+    /** Signed-in users of the emulated tenant (their own registry roles). */
+    identity?: EntraIdentity;
 }
 
 export class AcrContext implements GuardContext {
@@ -34,6 +37,7 @@ export class AcrContext implements GuardContext {
     readonly ops: OperationStore;
     readonly now: () => number;
     readonly upstream?: UpstreamClient;
+    private readonly identity?: EntraIdentity;
 
     constructor(opts: AcrContextOptions) {
         this.origin = opts.origin.replace(/\/+$/, '');
@@ -47,8 +51,16 @@ export class AcrContext implements GuardContext {
             tenantId: opts.world.subscription.tenantId,
             anonymousPull: opts.registry.anonymousPullEnabled,
             now: opts.now,
-            rights: callerRights(opts.registry)
+            rightsFor: sub => this.rightsOf(sub),
+            ...(opts.identity ? { identity: opts.identity } : {})
         });
+        this.identity = opts.identity;
+    }
+
+    /** A signed-in world user holds their own roles here; any other caller the registry's `callerRoles`. */
+    rightsOf(sub: string): ReadonlySet<string> {
+        const user = this.identity?.userByOid(sub);
+        return callerRights(user ? { ...this.registry, callerRoles: user.registryRoles } : this.registry);
     }
 
     nowIso(): string {
@@ -86,8 +98,9 @@ export class AcrContext implements GuardContext {
      * Learn role directory). Assumption: ACR answers that with 403 DENIED (its distribution-style code for a
      * denied operation); the exact answer is not documented.
      */
-    policyRefusal(repo: string): SandboxResponse | undefined {
-        if (callerRights(this.registry).has('streaming_policy')) return undefined;
+    policyRefusal(repo: string, req: SandboxRequest): SandboxResponse | undefined {
+        const bearer = this.tokens.checkBearer(req);
+        if (this.rightsOf(bearer.ok ? bearer.sub : '').has('streaming_policy')) return undefined;
         return acrError(403, 'DENIED', `requested access to the resource is denied: managing the artifact streaming policy of ${repo} needs Owner or Contributor (or Container Registry Repository Writer on ABAC-enabled registries)`);
     }
 

@@ -5,6 +5,7 @@
  * registry when configured, and serves the route. It never throws: any unexpected error becomes an
  * ACR-style 500 so the server keeps running.
  */
+import type { EntraIdentity } from '../entra/entra-identity.js';
 import { json, type SandboxHandler, type SandboxRequest, type SandboxResponse } from '../http/types.js';
 import type { World, WorldBehaviour, WorldRegistry } from '../world/schema.js';
 import { createUpstreamClient } from '../upstream/upstream-client.js';
@@ -30,6 +31,7 @@ export interface RegistryHandlerOptions {
     behaviour: WorldBehaviour;
     upstream?: { url: string; caPem?: string };
     now?: () => number;
+    identity?: EntraIdentity;
 }
 
 const PROXIED = new Set<Route['kind']>(['v2-manifest', 'v2-blob', 'v2-upload', 'v2-tags']);

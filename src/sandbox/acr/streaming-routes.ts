@@ -39,7 +39,7 @@ export function streamingSetting(ctx: AcrContext, req: SandboxRequest, repoName:
     const repo = ctx.state.repo(repoName);
     if (!repo) return nameUnknown(repoName);
     if (req.method !== 'POST') return json(200, { convertPushedImages: repo.convertPushedImages });
-    const denied = ctx.policyRefusal(repo.name);
+    const denied = ctx.policyRefusal(repo.name, req);
     if (denied) return denied;
     const body = readJson(req);
     if (body === undefined || body === 'invalid' || typeof body.convertPushedImages !== 'boolean') {

@@ -10,6 +10,7 @@ import { json, type SandboxRequest, type SandboxResponse } from '../http/types.j
 import { acrError } from './acr-errors.js';
 import { decodeJwt, encodeJwt, verifyJwt, type JwtPayload } from './jwt.js';
 import { mergeAccess, parseScopes, type AccessEntry } from './scopes.js';
+import type { EntraIdentity } from '../entra/entra-identity.js';
 
 /**
  * Assumption (not documented by Azure in a contract): access tokens live 75 minutes and refresh tokens
@@ -27,8 +28,10 @@ export interface TokenServiceOptions {
     /** Registry `anonymousPullEnabled`: an unauthenticated GET /oauth2/token then gets pull-only scopes. */
     anonymousPull: boolean;
     now: () => number;
-    /** Repository actions the signed-in caller may be granted (caller-roles.ts); default: all. */
-    rights?: ReadonlySet<string>;
+    /** Repository actions a caller (the `sub` of its refresh token) may be granted (caller-roles.ts); default: all. */
+    rightsFor?: (sub: string) => ReadonlySet<string>;
+    /** Checks an Entra token of the emulated tenant (audience) and names its user. */
+    identity?: Pick<EntraIdentity, 'acrExchange'>;
 }
 
 export type BearerCheck = { ok: true; access: AccessEntry[]; sub: string } | { ok: false; reason: 'missing' | 'invalid' | 'expired' };
@@ -104,6 +107,8 @@ export class TokenService {
         if (claims && typeof claims.exp === 'number' && claims.exp <= this.nowSeconds()) {
             return unauthorized('the Entra ID access token has expired');
         }
+        const known = this.opts.identity?.acrExchange(aad) ?? { ok: true };
+        if (!known.ok) return unauthorized(known.message);
         const sub = String(claims?.oid ?? claims?.sub ?? claims?.upn ?? 'sandbox-user');
         const tenant = p.get('tenant') || String(claims?.tid ?? this.opts.tenantId);
         return json(200, { refresh_token: this.issueRefreshToken(sub, tenant) });
@@ -139,7 +144,7 @@ export class TokenService {
                 return unauthorized('authentication required: send Basic credentials or POST a refresh token');
             }
         }
-        const token = this.issueAccessToken(sub, this.grantable(requested));
+        const token = this.issueAccessToken(sub, this.grantable(requested, sub));
         // Docker clients read `token`, ACR clients `access_token`: the GET form answers both.
         return json(200, req.method === 'GET' ? { access_token: token, token } : { access_token: token });
     }
@@ -148,8 +153,8 @@ export class TokenService {
      * The requested access narrowed to the caller's rights, as a Docker token server does: a scope the caller
      * may not have is left out of the token (the data-plane call then answers 401 insufficient_scope).
      */
-    private grantable(requested: AccessEntry[]): AccessEntry[] {
-        const rights = this.opts.rights;
+    private grantable(requested: AccessEntry[], sub: string): AccessEntry[] {
+        const rights = this.opts.rightsFor?.(sub);
         if (!rights) return requested;
         const everything = ['pull', 'push', 'delete'].every(a => rights.has(a));
         return requested

@@ -30,7 +30,7 @@ function authorizationFailed(ctx: ArmContext, c: WorldCluster, pool: string): Sa
     return armError(
         403,
         'AuthorizationFailed',
-        `The client 'sandbox-user' with object id 'sandbox-user' does not have authorization to perform action 'Microsoft.ContainerService/managedClusters/agentPools/write' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`
+        `The client '${ctx.caller?.upn ?? 'sandbox-user'}' with object id '${ctx.caller?.oid ?? 'sandbox-user'}' does not have authorization to perform action 'Microsoft.ContainerService/managedClusters/agentPools/write' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`
     );
 }
 
@@ -184,7 +184,9 @@ export const agentPoolRoutes: ArmRoute[] = [
         if (!f.c) return f.error;
         const { props, error } = readProps(req);
         if (!props) return error;
-        if (!f.c.callerRoles.some(r => POOL_WRITERS.has(r))) return authorizationFailed(ctx, f.c, p.pool);
+        // A signed-in user holds their own roles; any other caller the cluster's default ones.
+        const roles: readonly string[] = ctx.caller ? ctx.caller.clusterRoles : f.c.callerRoles;
+        if (!roles.some(r => POOL_WRITERS.has(r))) return authorizationFailed(ctx, f.c, p.pool);
         const pool = ctx.state.pool(f.c, p.pool);
         const refused = preconditionFailed(req, pool);
         if (refused) return refused;

@@ -5,6 +5,8 @@
  */
 import { json, type SandboxRequest, type SandboxResponse } from '../http/types.js';
 import type { SandboxState } from '../state.js';
+import type { EntraIdentity } from '../entra/entra-identity.js';
+import type { WorldEntraUser } from '../world/schema.js';
 
 export interface KubeAccess {
     server: string;
@@ -21,6 +23,10 @@ export interface ArmContext {
     /** kubeAccessKey(cluster) → its API server and the bearer token it accepts. */
     kube: Record<string, KubeAccess>;
     caPem: string;
+    /** Who signed in (emulated Entra tokens); absent: the world's default caller. */
+    identity?: EntraIdentity;
+    /** Set per request: the signed-in world user, whose roles replace `callerRoles`. */
+    caller?: WorldEntraUser;
 }
 
 /** The `{name}` placeholders of a route template, as a union of their names. */

@@ -30,9 +30,14 @@ function subscriptionJson(ctx: ArmContext): object {
  * Assumption: a missing or non-bearer Authorization header is 401 InvalidAuthenticationToken (real ARM may
  * use AuthenticationFailed for a missing header); any bearer value is accepted.
  */
-function checkAuth(ctx: ArmContext, req: SandboxRequest): SandboxResponse | undefined {
+function checkAuth(ctx: ArmContext, req: SandboxRequest): SandboxResponse | ArmContext {
     const auth = req.headers.authorization ?? '';
-    if (/^Bearer\s+\S+/i.test(auth)) return undefined;
+    const [, bearer] = /^Bearer\s+(\S+)/i.exec(auth) ?? [];
+    if (bearer !== undefined) {
+        const who = ctx.identity?.arm(bearer) ?? { ok: true };
+        if (!who.ok) return armError(401, who.code, who.message, { 'www-authenticate': `Bearer authorization_uri="https://login.microsoftonline.com/${ctx.state.world.subscription.tenantId}", error="invalid_token", error_description="${who.message.replace(/"/g, "'")}"` });
+        return who.user ? { ...ctx, caller: who.user } : ctx;
+    }
     const why = auth ? "the 'Authorization' header is not a bearer token" : "the 'Authorization' header is missing";
     return armError(401, 'InvalidAuthenticationToken', `The access token is invalid: ${why}.`, {
         // Real ARM sends this challenge; the Azure SDK only reacts to it when it carries `claims`.
@@ -40,10 +45,11 @@ function checkAuth(ctx: ArmContext, req: SandboxRequest): SandboxResponse | unde
     });
 }
 
-export function createArmHandler(ctx: ArmContext): SandboxHandler {
+export function createArmHandler(base: ArmContext): SandboxHandler {
     return async req => {
-        const denied = checkAuth(ctx, req);
-        if (denied) return denied;
+        const checked = checkAuth(base, req);
+        if (!('state' in checked)) return checked;
+        const ctx = checked;
         if (!req.url.searchParams.get('api-version')) {
             return armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
         }

@@ -5,7 +5,7 @@
  */
 import { json, type SandboxResponse } from './types.js';
 
-export type EndpointKind = 'arm' | 'registry' | 'kube';
+export type EndpointKind = 'arm' | 'registry' | 'kube' | 'entra';
 
 const ARM_CODES: Record<number, string> = {
     400: 'BadRequest',
@@ -53,5 +53,8 @@ export function endpointError(kind: EndpointKind, status: number, message: strin
                 { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: code ?? KUBE_REASONS[status] ?? 'Unknown', code: status },
                 headers
             );
+        case 'entra':
+            // The OAuth 2.0 error body (RFC 6749 §5.2) as the Microsoft identity platform sends it.
+            return json(status, { error: code ?? (status >= 500 ? 'temporarily_unavailable' : 'invalid_request'), error_description: message }, headers);
     }
 }

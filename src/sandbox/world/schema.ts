@@ -259,6 +259,47 @@ export const behaviourSchema = z.strictObject({
     faults: z.array(faultSchema).default([])
 });
 
+/**
+ * Project addition (docs/team-server.md): the tenant's sign-in side for the team server. `app` is the server's
+ * app registration (its client id is the audience of users' tokens and the client of the on-behalf-of grant);
+ * each user signs in with their app roles and holds their own Azure roles on every registry and cluster,
+ * which the emulated ARM and ACR enforce for tokens issued to that user (a token without a known user falls
+ * back to the registry's or cluster's `callerRoles`).
+ */
+export const entraUserSchema = z.strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a short lowercase name such as reader'),
+    oid: z.guid(),
+    upn: z.string().min(3),
+    appRoles: z.array(z.string().min(1)).default([]),
+    registryRoles: z.array(z.enum(REGISTRY_CALLER_ROLES)).default([]),
+    clusterRoles: z.array(z.enum(CLUSTER_CALLER_ROLES)).default([])
+});
+
+export const DEFAULT_ENTRA_USERS: z.output<typeof entraUserSchema>[] = [
+    { name: 'reader', oid: '11111111-1111-4111-8111-111111111111', upn: 'reader@sandbox.example', appRoles: ['Streaming.Read'], registryRoles: ['Reader', 'AcrPull'], clusterRoles: ['Reader'] },
+    {
+        name: 'operator',
+        oid: '22222222-2222-4222-8222-222222222222',
+        upn: 'operator@sandbox.example',
+        appRoles: ['Streaming.Read', 'Streaming.Operate'],
+        registryRoles: ['Owner'],
+        clusterRoles: ['Owner']
+    }
+];
+
+export const entraSchema = z.strictObject({
+    app: z
+        .strictObject({
+            clientId: z.guid().default('33333333-3333-4333-8333-333333333333'),
+            /** The delegated scope users' tokens carry for this app (`scp`). */
+            scope: z.string().default('Streaming.Access')
+        })
+        .prefault({}),
+    users: z.array(entraUserSchema).default(() => DEFAULT_ENTRA_USERS.map(u => ({ ...u }))),
+    /** Lifetime of issued access tokens (Entra's default is 60-90 minutes). */
+    tokenLifetimeSeconds: z.number().int().positive().default(3600)
+});
+
 export const worldSchema = z
     .strictObject({
         version: z.literal(1),
@@ -269,10 +310,12 @@ export const worldSchema = z
         }),
         registries: z.array(registrySchema).default([]),
         clusters: z.array(clusterSchema).default([]),
+        entra: entraSchema.prefault({}),
         behaviour: behaviourSchema.prefault({})
     })
     .superRefine((w, ctx) => {
         unique(w.registries, r => r.name.toLowerCase(), i => ['registries', i, 'name'], 'registry', ctx);
+        unique(w.entra.users, u => u.name, i => ['entra', 'users', i, 'name'], 'user', ctx);
         // AKS names are unique per resource group only (a world may hold two "aks-prod" in different groups).
         unique(w.clusters, c => `${c.resourceGroup}/${c.name}`.toLowerCase(), i => ['clusters', i, 'name'], 'cluster', ctx);
         const seen = new Set(w.registries.map(r => r.name.toLowerCase()));
@@ -298,3 +341,4 @@ export type WorldPod = z.infer<typeof podSchema>;
 export type WorldServiceAccount = z.infer<typeof serviceAccountSchema>;
 export type WorldFault = z.infer<typeof faultSchema>;
 export type WorldBehaviour = z.infer<typeof behaviourSchema>;
+export type WorldEntraUser = z.infer<typeof entraUserSchema>;

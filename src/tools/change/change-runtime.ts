@@ -23,6 +23,8 @@ export interface ChangeRuntime extends ChangeSettings {
     answer?: { action: 'accept' | 'decline' | 'cancel'; confirmed: boolean; state: string | undefined };
     /** Caller session (HTTP session id), for the audit line. */
     session?: string;
+    /** The signed-in user (--auth entra): confirmations are bound to `oid`, the audit line names them. */
+    user?: { oid: string; upn: string | null };
 }
 
 export interface AuditEntry {
@@ -34,6 +36,9 @@ export interface AuditEntry {
     operationId: string | null;
     session: string | null;
     confirmedBy: 'token' | 'elicitation';
+    /** Only with sign-in (--auth entra): who confirmed. */
+    oid?: string;
+    upn?: string | null;
 }
 
 /** One structured JSON line per applied change (docs/security.md: "Audit trail"). Never carries a token. */

@@ -39,6 +39,8 @@ interface Payload {
     s: string;
     /** expiry, epoch ms */
     e: number;
+    /** hash of the signed-in user's oid (--auth entra): only they can confirm it */
+    u?: string;
 }
 
 export interface IssuedToken {
@@ -66,14 +68,16 @@ export class ConfirmationSigner {
         return createHmac('sha256', this.key).update(body).digest('base64url');
     }
 
-    issue(tool: string, args: unknown, fingerprint: unknown): IssuedToken {
+    /** `user`: the signed-in user's oid; the token then confirms only that user's call. */
+    issue(tool: string, args: unknown, fingerprint: unknown, user?: string): IssuedToken {
         const e = this.now() + CONFIRMATION_TTL_MS;
-        const body = Buffer.from(JSON.stringify({ t: tool, a: digest(args), s: digest(fingerprint), e } satisfies Payload)).toString('base64url');
+        const payload: Payload = { t: tool, a: digest(args), s: digest(fingerprint), e, ...(user !== undefined ? { u: digest(user.toLowerCase()) } : {}) };
+        const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
         return { token: `${body}.${this.mac(body)}`, expiresAt: new Date(e).toISOString() };
     }
 
     /** Throws a ToolError that says why the token does not confirm this call, and to plan again. */
-    verify(token: string, tool: string, args: unknown, fingerprint: unknown): void {
+    verify(token: string, tool: string, args: unknown, fingerprint: unknown, user?: string): void {
         const [body, mac, extra] = token.split('.');
         const expected = body ? Buffer.from(this.mac(body)) : Buffer.alloc(0);
         const given = Buffer.from(mac ?? '');
@@ -91,6 +95,14 @@ export class ConfirmationSigner {
                 'The confirmation token was issued for another change',
                 p.t !== tool ? `it confirms a ${p.t} plan, not ${tool}` : 'the arguments differ from the ones the plan was made for',
                 PLAN_AGAIN,
+                'CONFIRMATION_MISMATCH'
+            );
+        }
+        if (p.u !== (user !== undefined ? digest(user.toLowerCase()) : undefined)) {
+            throw new ToolError(
+                'The confirmation token was issued to another user',
+                'a plan can be confirmed only by the signed-in user it was made for',
+                'plan again yourself: call the tool without confirmationToken, review the plan, and confirm with the token it returns',
                 'CONFIRMATION_MISMATCH'
             );
         }

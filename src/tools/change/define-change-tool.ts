@@ -82,7 +82,8 @@ export function defineChangeTool<I extends z.ZodObject, S>(spec: ChangeToolSpec<
             after: applied.after,
             operationId: applied.operationId ?? null,
             session: rt.changes.session ?? null,
-            confirmedBy: by
+            confirmedBy: by,
+            ...(rt.changes.user ? { oid: rt.changes.user.oid, upn: rt.changes.user.upn } : {})
         });
         return out({ status: 'applied', plan: publicPlan(planned), result: applied.result }, applied.summary);
     }
@@ -102,7 +103,8 @@ export function defineChangeTool<I extends z.ZodObject, S>(spec: ChangeToolSpec<
             const c = rt.changes;
             const planned = await spec.plan(args, rt);
             const plan = publicPlan(planned);
-            const verify = (token: string) => c.signer.verify(token, spec.name, args, planned.fingerprint);
+            const user = c.user?.oid;
+            const verify = (token: string) => c.signer.verify(token, spec.name, args, planned.fingerprint, user);
 
             if (confirmationToken !== undefined) {
                 if (c.mode === 'elicit') {
@@ -131,7 +133,7 @@ export function defineChangeTool<I extends z.ZodObject, S>(spec: ChangeToolSpec<
                 return applyNow(args, planned, rt, 'elicitation');
             }
 
-            const issued = c.signer.issue(spec.name, args, planned.fingerprint);
+            const issued = c.signer.issue(spec.name, args, planned.fingerprint, user);
             if (c.mode !== 'token' && c.canElicit) {
                 return { ...out({ status: 'plan', plan }, planText(plan)), elicit: { message: planText(plan), state: issued.token } };
             }
