@@ -26,6 +26,11 @@ export function hasRole(caller: Caller, role: string): boolean {
     return caller.roles.includes(role);
 }
 
+/** The SDK's AuthInfo for a caller: it carries them to createServer and to every tool (`ctx.http.authInfo`). */
+export function authInfoOf(caller: Caller) {
+    return { token: caller.token, clientId: caller.oid, scopes: [] as string[], expiresAt: caller.expiresAt, extra: { caller } };
+}
+
 /** The caller carried in the SDK's AuthInfo (`extra.caller`), or undefined (stdio, static token). */
 export function callerFromAuthInfo(authInfo: { extra?: Record<string, unknown> } | undefined): Caller | undefined {
     const c = authInfo?.extra?.caller as Caller | undefined;

@@ -33,6 +33,8 @@ export interface PerUserAzureOptions {
     idleMs?: number;
 }
 
+const REFRESH_BEFORE_MS = 5 * 60_000;
+
 interface UserEntry {
     access: Promise<AzureAccess>;
     /** The user's latest validated token: the assertion of the next on-behalf-of exchange. */
@@ -83,9 +85,24 @@ export function perUserAzure(o: PerUserAzureOptions): { forCaller(caller: Caller
             }
             return built.credential;
         };
+        // Concurrent first calls (ARM and ACR clients, parallel lookups) share one exchange per scope instead of
+        // each asking Entra; a token is reused until five minutes before it expires.
+        const tokens = new Map<string, { assertion: string; token: Promise<AccessToken | null> }>();
         return {
             async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-                return (await current()).getToken(scopes, options);
+                const key = [scopes].flat().join(' ');
+                const held = tokens.get(key);
+                if (held && held.assertion === entry.assertion) {
+                    const t = await held.token.catch(() => null);
+                    if (t && t.expiresOnTimestamp - REFRESH_BEFORE_MS > Date.now()) return t;
+                    if (tokens.get(key) !== held) return this.getToken(scopes, options);
+                }
+                const fresh = { assertion: entry.assertion, token: current().then(c => c.getToken(scopes, options)) };
+                tokens.set(key, fresh);
+                fresh.token.catch(() => {
+                    if (tokens.get(key) === fresh) tokens.delete(key);
+                });
+                return fresh.token;
             }
         };
     }

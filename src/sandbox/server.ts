@@ -135,6 +135,7 @@ async function handle(opts: ListenerOptions, origin: string, req: IncomingMessag
         if (!res.writableFinished) gone.abort();
     });
     let logged = false;
+    let caller: string | undefined;
     const record = (status: number) => {
         if (logged) return;
         logged = true;
@@ -148,7 +149,8 @@ async function handle(opts: ListenerOptions, origin: string, req: IncomingMessag
             durationMs: end - start,
             start,
             end,
-            ...(fault ? { fault } : {})
+            ...(fault ? { fault } : {}),
+            ...(caller ? { caller } : {})
         });
     };
     // Logged just before the answer is written (see reply), so a client that has its response always finds
@@ -203,6 +205,7 @@ async function handle(opts: ListenerOptions, origin: string, req: IncomingMessag
         answer = internalError(opts.kind, e);
     }
     if (gone.signal.aborted) return;
+    caller = sreq.caller;
     reply(answer ?? notFound(opts.kind, method, path));
 }
 

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport, type McpServer } from '@modelcontextprotocol/server';
-import type { Caller } from '../auth/caller.js';
+import { authInfoOf, type Caller } from '../auth/caller.js';
 
 interface Session {
     transport: WebStandardStreamableHTTPServerTransport;
@@ -91,7 +91,7 @@ export function createSessionStore(opts: SessionStoreOptions) {
     async function handle(request: Request, caller?: Caller): Promise<Response> {
         const sid = request.headers.get('mcp-session-id');
         // Each request carries the user's current token (tools use it for on-behalf-of calls).
-        const extra = caller ? { authInfo: { token: caller.token, clientId: caller.oid, scopes: [], expiresAt: caller.expiresAt, extra: { caller } } } : undefined;
+        const extra = caller ? { authInfo: authInfoOf(caller) } : undefined;
         if (sid) {
             const s = sessions.get(sid);
             // Another user's session answers as an unknown one: its existence is not revealed.

@@ -21,7 +21,7 @@ import type { Caller } from '../auth/caller.js';
 import { AuthFailure, type EntraValidator } from '../auth/entra-validator.js';
 import { challengeHeader, METADATA_PATHS, protectedResourceMetadata } from '../auth/protected-resource.js';
 import { isLoopback } from '../config.js';
-import { callerFromAuthInfo } from '../auth/caller.js';
+import { authInfoOf, callerFromAuthInfo } from '../auth/caller.js';
 import { createServer } from '../server.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { DEFAULT_HTTP_LIMITS, nodeServerOptions, type HttpLimits } from './http-limits.js';
@@ -236,11 +236,6 @@ async function signIn(entra: EntraValidator, header: string | null, publicOrigin
         const header = challengeHeader(publicOrigin, { error: e.error, message: e.message }, entra.scopes);
         return e.error === 'insufficient_scope' ? forbiddenScope(header, e.message) : unauthorized(header, e.message);
     }
-}
-
-/** The SDK's AuthInfo: it carries the caller to createServer and to every tool (`ctx.http.authInfo`). */
-function authInfoOf(caller: Caller) {
-    return { token: caller.token, clientId: caller.oid, scopes: [], expiresAt: caller.expiresAt, extra: { caller } };
 }
 
 function nodeHeaders(raw: IncomingHttpHeaders): Headers {

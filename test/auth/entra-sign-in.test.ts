@@ -6,6 +6,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { closeAfterTest } from '../helpers/close-after-test.js';
 import { startTeamServer, type TeamServer } from '../helpers/team-server.js';
 
 let ts: TeamServer;
@@ -104,5 +106,25 @@ describe('token validation', () => {
         for (let i = 0; i < 3; i++) expect((await post(await ts.sb.entra.userToken('reader'))).status).toBe(200);
         expect(fetchesOf(/\/discovery\/v2\.0\/keys$/)).toBe(before + 1);
         expect(fetchesOf(/openid-configuration$/)).toBe(1);
+    });
+});
+
+describe('2025-era sessions', () => {
+    it("belong to the user who opened them: another user's token with that session id gets 404", async () => {
+        const operatorToken = await ts.sb.entra.userToken('operator');
+        const client = new Client({ name: 'legacy', version: '1' }, { versionNegotiation: { mode: 'legacy' } });
+        closeAfterTest(client);
+        const transport = new StreamableHTTPClientTransport(ts.url, { requestInit: { headers: { Authorization: `Bearer ${operatorToken}` } } });
+        await client.connect(transport);
+        const sid = transport.sessionId ?? '';
+        expect(sid).not.toBe('');
+        const asOther = (token: string) =>
+            fetch(ts.url, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}`, 'mcp-session-id': sid, 'mcp-protocol-version': '2025-06-18' },
+                body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list', params: {} })
+            });
+        expect((await asOther(await ts.sb.entra.userToken('reader'))).status).toBe(404);
+        expect((await asOther(operatorToken)).status).toBe(200);
     });
 });

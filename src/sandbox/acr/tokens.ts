@@ -31,7 +31,7 @@ export interface TokenServiceOptions {
     /** Repository actions a caller (the `sub` of its refresh token) may be granted (caller-roles.ts); default: all. */
     rightsFor?: (sub: string) => ReadonlySet<string>;
     /** Checks an Entra token of the emulated tenant (audience) and names its user. */
-    identity?: Pick<EntraIdentity, 'acrExchange'>;
+    identity?: Pick<EntraIdentity, 'acrExchange' | 'userByOid'>;
 }
 
 export type BearerCheck = { ok: true; access: AccessEntry[]; sub: string } | { ok: false; reason: 'missing' | 'invalid' | 'expired' };
@@ -109,6 +109,7 @@ export class TokenService {
         }
         const known = this.opts.identity?.acrExchange(aad) ?? { ok: true };
         if (!known.ok) return unauthorized(known.message);
+        if (known.user) req.caller = known.user.upn;
         const sub = String(claims?.oid ?? claims?.sub ?? claims?.upn ?? 'sandbox-user');
         const tenant = p.get('tenant') || String(claims?.tid ?? this.opts.tenantId);
         return json(200, { refresh_token: this.issueRefreshToken(sub, tenant) });
@@ -144,6 +145,7 @@ export class TokenService {
                 return unauthorized('authentication required: send Basic credentials or POST a refresh token');
             }
         }
+        req.caller = this.opts.identity?.userByOid(sub)?.upn;
         const token = this.issueAccessToken(sub, this.grantable(requested, sub));
         // Docker clients read `token`, ACR clients `access_token`: the GET form answers both.
         return json(200, req.method === 'GET' ? { access_token: token, token } : { access_token: token });
@@ -170,6 +172,7 @@ export class TokenService {
         const p = verifyJwt(token, this.key);
         if (!p || p.grant_type !== 'access_token' || p.aud !== this.opts.loginServer || !Array.isArray(p.access)) return { ok: false, reason: 'invalid' };
         if (typeof p.exp !== 'number' || p.exp <= this.nowSeconds()) return { ok: false, reason: 'expired' };
+        req.caller ??= this.opts.identity?.userByOid(String(p.sub))?.upn;
         return { ok: true, access: p.access as AccessEntry[], sub: String(p.sub) };
     }
 }

@@ -36,6 +36,7 @@ function checkAuth(ctx: ArmContext, req: SandboxRequest): SandboxResponse | ArmC
     if (bearer !== undefined) {
         const who = ctx.identity?.arm(bearer) ?? { ok: true };
         if (!who.ok) return armError(401, who.code, who.message, { 'www-authenticate': `Bearer authorization_uri="https://login.microsoftonline.com/${ctx.state.world.subscription.tenantId}", error="invalid_token", error_description="${who.message.replace(/"/g, "'")}"` });
+        if (who.user) req.caller = who.user.upn;
         return who.user ? { ...ctx, caller: who.user } : ctx;
     }
     const why = auth ? "the 'Authorization' header is not a bearer token" : "the 'Authorization' header is missing";

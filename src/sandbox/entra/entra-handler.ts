@@ -103,6 +103,7 @@ export function createEntraHandler(o: EntraHandlerOptions): SandboxHandler {
     }
 
     async function token(req: SandboxRequest): Promise<SandboxResponse> {
+        // (req.caller, set for the on-behalf-of grant, lets the request log show whose token was exchanged.)
         const p = form(req);
         const problem = clientProblem(p);
         if (problem) return problem;
@@ -131,6 +132,7 @@ export function createEntraHandler(o: EntraHandlerOptions): SandboxHandler {
                     : oauthError(400, 'invalid_grant', 'AADSTS50013', 'Assertion failed signature validation or was not issued for this application.');
             }
             const known = userByOid(o.world, user.oid);
+            req.caller = known?.upn;
             return resourceToken({ oid: user.oid, sub: user.oid, upn: user.upn ?? known?.upn, name: user.name, scp: 'user_impersonation' }, audience, 'on_behalf_of', scope);
         }
         return oauthError(400, 'unsupported_grant_type', 'AADSTS70003', `The app requested an unsupported grant type '${grant ?? ''}'.`);

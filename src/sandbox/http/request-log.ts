@@ -18,6 +18,8 @@ export interface RequestLogEntry {
     end: number;
     /** Set when an injected fault ('status' | 'reset' | 'slow') or the registry rate limit ('throttled') decided the outcome. */
     fault?: 'status' | 'reset' | 'slow' | 'throttled';
+    /** The signed-in world user (upn) whose token the request carried, when the handler recognised one (team server tests). */
+    caller?: string;
 }
 
 export type RequestFilter = (e: RequestLogEntry) => boolean;

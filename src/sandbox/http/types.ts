@@ -13,6 +13,8 @@ export interface SandboxRequest {
     path: string;
     headers: IncomingHttpHeaders;
     body: Buffer;
+    /** Set by a handler that recognised a signed-in world user (their upn): the request log shows it. */
+    caller?: string;
 }
 
 export interface SandboxResponse {
