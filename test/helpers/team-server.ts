@@ -10,7 +10,7 @@ import { createAzureAccess } from '../../src/azure/azure-access.js';
 import type { Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startSandbox, type MintOptions, type Sandbox, type StartSandboxOptions } from '../../src/sandbox/index.js';
-import { startHttpServer } from '../../src/transports/http.js';
+import { httpOptionsFrom, startHttpServer } from '../../src/transports/http.js';
 import { azureOptionsForSandbox, entraOverridesForSandbox } from '../../src/wiring/sandbox-azure.js';
 import { closeAfterTest } from './close-after-test.js';
 import { testConfig, type Era } from './mcp.js';
@@ -51,7 +51,7 @@ export async function startTeamServer(o: TeamServerOptions = {}): Promise<TeamSe
                 validator: { jwksCooldownMs: 0 }
             }
         });
-        const srv = await startHttpServer(app, { host: '127.0.0.1', port: 0, entra: app.entra, maxBodyBytes: 1024 * 1024, maxSessions: 20, sessionIdleMs: 60_000 });
+        const srv = await startHttpServer(app, { ...httpOptionsFrom(app), port: 0 });
         return {
             sb,
             app,
