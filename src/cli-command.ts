@@ -8,11 +8,13 @@ import { configFrom, envName, isLoopback, OPTIONAL_VALUE_FLAGS, parserOptions, t
 /** A command that runs one read tool once and prints its report (cli-report.ts). */
 export interface ReportCommand {
     kind: 'report';
-    tool: 'streaming_scan_registry' | 'streaming_scan_cluster';
+    tool: 'streaming_scan_registry' | 'streaming_scan_cluster' | 'streaming_diagnose';
     /** The tool's arguments, validated by the tool's own schema when it runs. */
     args: Record<string, unknown>;
     json: boolean;
     config: Config;
+    /** diagnose --describe-file: a file of pasted kubectl output, or "-" for stdin; read into podDescription. */
+    describeFile?: string;
 }
 
 export type ParsedCommand =
@@ -50,6 +52,29 @@ function report(tool: ReportCommand['tool'], args: Record<string, unknown>, conf
 }
 
 export const SUBCOMMANDS: Record<string, Subcommand> = {
+    diagnose: {
+        usage: 'diagnose IMAGE [--cluster C] [--resource-group G] [--node-pool P] [--namespace N --pod P] [--describe-file F|-] [--json]',
+        help: 'does IMAGE stream (on a cluster, for a pod, or from pasted kubectl output) and the fix; exit 0 streams, 1 will not stream, 3 unknown',
+        options: {
+            cluster: { type: 'string' },
+            'resource-group': { type: 'string' },
+            'node-pool': { type: 'string' },
+            namespace: { type: 'string' },
+            pod: { type: 'string' },
+            'describe-file': { type: 'string' },
+            json: { type: 'boolean' }
+        },
+        parse: (args, config, o) => {
+            if (args.length !== 1) return undefined;
+            const cmd = report(
+                'streaming_diagnose',
+                { image: args[0], cluster: text(o.cluster), resourceGroup: text(o['resource-group']), nodePool: text(o['node-pool']), namespace: text(o.namespace), pod: text(o.pod) },
+                config,
+                o
+            );
+            return text(o['describe-file']) ? { ...cmd, describeFile: text(o['describe-file']) } : cmd;
+        }
+    },
     sandbox: {
         usage: 'sandbox serve [world.json] | sandbox token --user NAME [world.json]',
         help: 'run only the emulator and print its endpoints; or print a sandbox user\'s access token for the team server (--auth entra)',

@@ -1,5 +1,5 @@
 /**
- * The command line for people and pipelines: `scan-registry R` and `scan-cluster C` run the same tool
+ * The command line for people and pipelines: `diagnose IMAGE`, `scan-registry R` and `scan-cluster C` run the same tool
  * handlers the MCP server runs, then print a readable report (or the structured result with --json) and
  * exit with the verdict, so a deploy pipeline can gate on it:
  *   0  everything judged streams          1  something will not stream
@@ -8,7 +8,10 @@
  */
 import type { AppContext } from './app-context.js';
 import type { ReportCommand } from './cli-command.js';
+import { readFile } from 'node:fs/promises';
 import { redact } from './log.js';
+import type { Diagnosis } from './streaming/diagnosis.js';
+import { diagnosisReport } from './streaming/report.js';
 import { renderTimeline } from './streaming/timeline.js';
 import type { Estimate } from './streaming/estimate.js';
 import { formatSeconds } from './streaming/go-duration.js';
@@ -72,6 +75,12 @@ export async function runReport(cmd: ReportCommand, app: AppContext, out: Out, e
             if (!parsed.success) throw new UsageError(parsed.error.issues.map(i => `${i.path.join('.') || 'argument'}: ${i.message}`).join('; '));
             return (await tool.handler(parsed.data as never, rt)).data as Record<string, unknown>;
         };
+        if (cmd.tool === 'streaming_diagnose') {
+            const podDescription = cmd.describeFile ? await readDescribeFile(cmd.describeFile) : undefined;
+            const data = (await call({ ...cmd.args, ...(podDescription !== undefined ? { podDescription } : {}) })) as unknown as Diagnosis & { image: string };
+            out(cmd.json ? JSON.stringify(data, null, 2) : diagnosisReport(data.image, data));
+            return diagnosisExit(data.verdict);
+        }
         if (cmd.tool === 'streaming_scan_registry') {
             const data = (await call(cmd.args)) as unknown as RegistryScan;
             out(cmd.json ? JSON.stringify(data, null, 2) : registryReport(data));
@@ -104,6 +113,24 @@ export async function runReport(cmd: ReportCommand, app: AppContext, out: Out, e
 }
 
 class UsageError extends Error {}
+
+/** `--describe-file -` reads stdin (e.g. `kubectl describe pod x | acr-streaming-mcp diagnose IMAGE --describe-file -`). */
+async function readDescribeFile(path: string): Promise<string> {
+    try {
+        if (path === '-') {
+            const chunks: Buffer[] = [];
+            for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+            return Buffer.concat(chunks).toString('utf8');
+        }
+        return await readFile(path, 'utf8');
+    } catch (e) {
+        throw new UsageError(`--describe-file ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e)}`);
+    }
+}
+
+export function diagnosisExit(verdict: Diagnosis['verdict']): number {
+    return verdict === 'streams' ? EXIT.streams : verdict === 'will_not_stream' ? EXIT.willNotStream : EXIT.unknown;
+}
 
 export function registryExit(d: RegistryScan): number {
     if (!d.supported || d.candidates.some(c => c.streaming !== 'converted')) return EXIT.willNotStream;

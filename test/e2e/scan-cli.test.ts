@@ -82,7 +82,7 @@ describe('scan-registry / scan-cluster from the command line', () => {
     it.each([
         [['scan-registry'], /usage: acr-streaming-mcp scan-registry REGISTRY/],
         [['scan-registry', 'a', 'b'], /usage: acr-streaming-mcp scan-registry/],
-        [['scan-registry', 'contosoacr', '--namespace', 'x'], /--namespace goes only with scan-cluster/],
+        [['scan-registry', 'contosoacr', '--namespace', 'x'], /--namespace goes only with diagnose or scan-cluster/],
         [['scan-cluster', 'aks-prod', '--json', '--prefix', 'ml/'], /--prefix goes only with scan-registry/],
         [['scan-registry', 'x', '--sandbox'], /Registry name "x" is not accepted/],
         [['scan-registry', 'contosoacr', '--limit', 'lots', '--sandbox'], /limit/]
