@@ -182,7 +182,7 @@ async function handle(opts: ListenerOptions, origin: string, req: IncomingMessag
         if (!(await pause(f.delayMs ?? 10_000, gone.signal))) return;
     } else if (f) {
         fault = 'status';
-        reply(faultResponse(opts.kind, f));
+        reply(faultResponse(opts.kind, f, { origin, ...(opts.registry ? { registry: opts.registry } : {}) }));
         return;
     }
     const waitMs = opts.rateLimit?.(method, path) ?? 0;

@@ -75,6 +75,36 @@ describe('sandbox HTTPS front', () => {
         expect((await rawGet(sb, must(sb.registryEndpoints['contosoacr.azurecr.io'], 'the contosoacr endpoint'), '/v2/', 'contosoacr.azurecr.io')).status).toBe(401);
     });
 
+    it('answers a malformed fault with a 200 whose JSON breaks off, and an expired-token fault as each endpoint refuses a stale bearer', async () => {
+        sb = await startSandbox();
+        const registry = must(sb.registryEndpoints['contosoacr.azurecr.io'], 'the contosoacr endpoint');
+        sb.faults.add({ path: '/v2/', registry: 'contosoacr', action: 'malformed', times: 1 });
+        const broken = await rawGet(sb, registry, '/v2/', 'contosoacr.azurecr.io');
+        expect(broken.status).toBe(200);
+        expect(broken.headers['content-type']).toBe('application/json');
+        expect(() => JSON.parse(broken.body)).toThrow();
+
+        sb.faults.add({ path: '/v2/', registry: 'contosoacr', action: 'expired-token', times: 1 });
+        sb.faults.add({ path: '/subscriptions', action: 'expired-token', times: 1 });
+        sb.faults.add({ path: '/api/v1/nodes', action: 'expired-token', times: 1 });
+        const acr = await rawGet(sb, registry, '/v2/', 'contosoacr.azurecr.io');
+        expect(acr.status).toBe(401);
+        expect(acr.headers['www-authenticate']).toBe(`Bearer realm="${registry}/oauth2/token",service="contosoacr.azurecr.io",error="invalid_token"`);
+        expect(JSON.parse(acr.body).errors[0].code).toBe('UNAUTHORIZED');
+        const arm = await rawGet(sb, sb.armEndpoint, '/subscriptions?api-version=2022-12-01');
+        expect(arm.status).toBe(401);
+        expect(arm.headers['www-authenticate']).toMatch(/error="invalid_token"/);
+        expect(JSON.parse(arm.body).error.code).toBe('ExpiredAuthenticationToken');
+        const kube = await rawGet(sb, must(sb.kubeEndpoints['aks-prod'], 'the aks-prod API server'), '/api/v1/nodes');
+        expect(JSON.parse(kube.body)).toMatchObject({ kind: 'Status', code: 401, reason: 'Unauthorized' });
+        expect(sb.requestLog.entries().map(e => [e.status, e.fault])).toEqual([
+            [200, 'status'],
+            [401, 'status'],
+            [401, 'status'],
+            [401, 'status']
+        ]);
+    });
+
     it('resets the connection; a retrying SDK client recovers', async () => {
         sb = await startSandbox({ behaviour: { faults: [{ method: '*', path: REGISTRY, action: 'reset', times: 1 }] } });
         await expect(acrClient(sb).registries.get('rg-registry', 'contosoacr')).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|REQUEST_SEND_ERROR/) });

@@ -76,10 +76,39 @@ export class Faults implements FaultControl {
     }
 }
 
-/** The answer of a `status` fault, with the error body the endpoint kind would really send. */
-export function faultResponse(kind: EndpointKind, fault: WorldFault): SandboxResponse {
+/** Where the fault struck: the listener's origin and, on a registry listener, the registry's name. */
+export interface FaultSite {
+    origin: string;
+    registry?: string;
+}
+
+/**
+ * The answer of a `status` fault, with the error body the endpoint kind would really send; `malformed` is a
+ * 200 whose JSON breaks off; `expired-token` is the endpoint's answer to a bearer token past its `exp`.
+ */
+export function faultResponse(kind: EndpointKind, fault: WorldFault, site: FaultSite = { origin: '' }): SandboxResponse {
+    if (fault.action === 'malformed') return { status: fault.status ?? 200, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"value":[{"name":') };
+    if (fault.action === 'expired-token') return expiredToken(kind, site);
     const status = fault.status ?? 500;
     const headers: Record<string, string> = {};
     if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.ceil(fault.retryAfterSeconds));
     return endpointError(kind, status, `Injected by the sandbox (fault on ${fault.method} ${fault.path}).`, undefined, headers);
+}
+
+/**
+ * ARM: 401 `ExpiredAuthenticationToken` (the code ARM sends for an expired bearer; the message wording is an
+ * assumption, docs/sandbox-world.md) with an `error="invalid_token"` challenge (RFC 6750 §3.1); a registry:
+ * 401 `UNAUTHORIZED` with its Bearer challenge naming `error="invalid_token"`, as the guard answers a token
+ * past its `exp`; Kubernetes: a 401 Status.
+ */
+function expiredToken(kind: EndpointKind, site: FaultSite): SandboxResponse {
+    const message = 'The access token has expired (injected by the sandbox).';
+    if (kind === 'arm') {
+        return endpointError(kind, 401, message, 'ExpiredAuthenticationToken', { 'www-authenticate': 'Bearer error="invalid_token", error_description="The access token has expired."' });
+    }
+    if (kind === 'registry') {
+        const service = `${site.registry ?? 'registry'}.azurecr.io`;
+        return endpointError(kind, 401, message, 'UNAUTHORIZED', { 'www-authenticate': `Bearer realm="${site.origin}/oauth2/token",service="${service}",error="invalid_token"` });
+    }
+    return endpointError(kind, 401, message);
 }

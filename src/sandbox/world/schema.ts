@@ -235,7 +235,7 @@ export const faultSchema = z.strictObject({
     registry: z.string().optional(),
     status: z.number().int().min(100).max(599).optional(),
     retryAfterSeconds: z.number().nonnegative().optional(),
-    action: z.enum(['reset', 'slow']).optional(),
+    action: z.enum(['reset', 'slow', 'malformed', 'expired-token']).optional(),
     delayMs: z.number().int().nonnegative().optional(),
     times: z.number().int().positive().optional()
 });
