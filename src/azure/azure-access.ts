@@ -222,7 +222,7 @@ export async function createAzureAccess(opts: AzureAccessOptions = {}): Promise<
         kube: (cluster, o) =>
             boundary(`Connecting to the Kubernetes API of ${cluster.name}`, () =>
                 kubes.get(cluster.id, async () => {
-                    const kube = await kubeAccessFromKubeconfig(await arm.userKubeconfig(cluster, o), { credential, timeoutMs: retry.timeoutMs, abortSignal: o.abortSignal });
+                    const kube = await kubeAccessFromKubeconfig(await arm.userKubeconfig(cluster, o), { credential, retry, abortSignal: o.abortSignal });
                     return behindBoundary(kube, cluster.name);
                 })
             )

@@ -117,6 +117,20 @@ function withinDeadline(strategy: RetryStrategy): RetryStrategy {
 }
 
 /**
+ * The same retry decision for a call outside a pipeline (the Kubernetes client, kube.ts): the strategies in
+ * the order retryPolicy runs them, within the deadline. The wait in ms, or undefined when the answer is final.
+ */
+export function retryWait(info: RetryInformation, s: RetrySettings): number | undefined {
+    if (info.retryCount >= s.maxRetries) return undefined;
+    for (const strategy of [cappedThrottlingStrategy(s), transientStrategy(s)]) {
+        const m = withinDeadline(strategy).retry(info);
+        // As retryPolicy does: a skipped or empty answer passes to the next strategy.
+        if (m.retryAfterInMs !== undefined) return m.retryAfterInMs;
+    }
+    return undefined;
+}
+
+/**
  * Bounds each attempt (the retry policy sits outside it): an attempt with no complete answer in time is
  * aborted and fails as a RestError with code ATTEMPT_TIMEOUT, which says how many attempts were made.
  */

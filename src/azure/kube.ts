@@ -6,11 +6,13 @@
  */
 import { noteAttempt, noteSending } from '../call-activity.js';
 import type { TokenCredential } from '@azure/core-auth';
+import type { PipelineRequest } from '@azure/core-rest-pipeline';
 import type { CoreV1Event, V1Node, V1Pod, V1ServiceAccount } from '@kubernetes/client-node';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ToolError } from '../tool-error.js';
 import { ATTEMPT_TIMEOUT, isAbortError } from './errors.js';
-import { loadRest, type RestModule } from './rest.js';
+import { retryWait, type RetrySettings } from './http-policies.js';
+import { isRestError, loadRest, type RestModule } from './rest.js';
 import type { CallOptions } from './types.js';
 
 /** The well-known AKS AAD server application (Azure Kubernetes Service AAD Server). */
@@ -33,8 +35,11 @@ export interface KubeAccess {
 
 export interface KubeSetup extends CallOptions {
     credential: TokenCredential;
-    /** Per call: client-node takes no AbortSignal, so each call is raced against this and the signal. */
-    timeoutMs: number;
+    /**
+     * Every read is a GET, retried as ARM and registry reads are (http-policies.ts). `timeoutMs` bounds each
+     * attempt: client-node takes no AbortSignal, so each attempt is raced against it and the signal.
+     */
+    retry: RetrySettings;
 }
 
 function unusable(why: string): ToolError {
@@ -81,32 +86,45 @@ export async function kubeAccessFromKubeconfig(yaml: string, setup: KubeSetup): 
     });
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const server = cluster.server.replace(/\/+$/, '');
-    // client-node 1.x takes no AbortSignal: race the call against the signal and a timeout instead.
-    const bounded = async <T>(path: string, opts: CallOptions, call: () => Promise<T>): Promise<T> => {
-        const request = rest.createPipelineRequest({ url: `${server}${path}`, method: 'GET' });
+    const { timeoutMs } = setup.retry;
+    // client-node 1.x takes no AbortSignal: race each attempt against the signal and a timeout instead.
+    const attempt = async <T>(request: PipelineRequest, n: number, opts: CallOptions, call: () => Promise<T>): Promise<T> => {
         const guard = new AbortController();
         const onAbort = () => guard.abort();
         opts.abortSignal.addEventListener('abort', onAbort, { once: true });
         const started = Date.now();
-        noteSending('GET', request.url, 1);
+        noteSending('GET', request.url, n);
         try {
             const answer = await Promise.race([
                 call().catch(e => {
                     throw kubeError(rest, k8s.ApiException, e, request);
                 }),
-                delay(setup.timeoutMs, undefined, { signal: guard.signal }).then(() => {
-                    throw new rest.RestError(`no answer from ${new URL(server).host} within ${setup.timeoutMs} ms (1 attempt)`, { code: ATTEMPT_TIMEOUT, request });
+                delay(timeoutMs, undefined, { signal: guard.signal }).then(() => {
+                    throw new rest.RestError(`no answer from ${new URL(server).host} within ${timeoutMs} ms (${n} attempt${n === 1 ? '' : 's'})`, { code: ATTEMPT_TIMEOUT, request });
                 })
             ]);
-            noteAttempt('GET', request.url, 1, { status: 200 }, Date.now() - started);
+            noteAttempt('GET', request.url, n, { status: 200 }, Date.now() - started);
             return answer;
         } catch (e) {
             const r = e as { statusCode?: number; code?: string; name?: string };
-            noteAttempt('GET', request.url, 1, typeof r.statusCode === 'number' ? { status: r.statusCode } : { error: r.code ?? r.name ?? 'error' }, Date.now() - started);
+            noteAttempt('GET', request.url, n, typeof r.statusCode === 'number' ? { status: r.statusCode } : { error: r.code ?? r.name ?? 'error' }, Date.now() - started);
             throw e;
         } finally {
             opts.abortSignal.removeEventListener('abort', onAbort);
             guard.abort();
+        }
+    };
+    const bounded = async <T>(path: string, opts: CallOptions, call: () => Promise<T>): Promise<T> => {
+        const request = rest.createPipelineRequest({ url: `${server}${path}`, method: 'GET' });
+        for (let retryCount = 0; ; retryCount++) {
+            try {
+                return await attempt(request, retryCount + 1, opts, call);
+            } catch (e) {
+                if (!isRestError(e) || opts.abortSignal.aborted) throw e;
+                const wait = retryWait({ retryCount, ...(e.response ? { response: e.response } : { responseError: e }) }, setup.retry);
+                if (wait === undefined) throw e;
+                await delay(wait, undefined, { signal: opts.abortSignal });
+            }
         }
     };
     return {
@@ -140,7 +158,10 @@ function kubeError(rest: RestModule, ApiException: abstract new (...args: never[
         } catch {
             /* not a Status object */
         }
-        return new rest.RestError(status?.message ?? `HTTP ${code}`, { statusCode: code, ...(status?.reason ? { code: status.reason } : {}), request });
+        const { headers } = e as Error & { headers?: Record<string, string> };
+        // The answer as a PipelineResponse: the retry decision and the error wording read its Retry-After.
+        const response = { request, status: code, headers: rest.createHttpHeaders(headers ?? {}), ...(typeof body === 'string' ? { bodyAsText: body } : {}) };
+        return new rest.RestError(status?.message ?? `HTTP ${code}`, { statusCode: code, ...(status?.reason ? { code: status.reason } : {}), request, response });
     }
     const code = (e as { code?: unknown })?.code;
     return new rest.RestError(String((e as Error)?.message ?? e).split('\n')[0]!, { ...(typeof code === 'string' ? { code } : {}), request });

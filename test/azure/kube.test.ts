@@ -1,6 +1,7 @@
 /** Kubernetes reads through the kubeconfig ARM returns (listClusterUserCredential). */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAzureAccess, type AzureAccess } from '../../src/azure/azure-access.js';
+import { DEFAULT_RETRY } from '../../src/azure/http-policies.js';
 import { kubeAccessFromKubeconfig } from '../../src/azure/kube.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { azureOptionsForSandbox } from '../../src/wiring/sandbox-azure.js';
@@ -44,7 +45,7 @@ it('refuses a kubeconfig whose API server is not https: the token would travel i
         'contexts: [{ name: x, context: { cluster: c, user: u } }]',
         'current-context: x'
     ].join('\n');
-    await expect(kubeAccessFromKubeconfig(yaml, { credential, timeoutMs: 5_000, abortSignal: new AbortController().signal })).rejects.toThrow(/not https/);
+    await expect(kubeAccessFromKubeconfig(yaml, { credential, retry: { ...DEFAULT_RETRY, timeoutMs: 5_000 }, abortSignal: new AbortController().signal })).rejects.toThrow(/not https/);
     expect(asked).toBe(0);
 });
 

@@ -62,6 +62,30 @@ describe('reliability', () => {
         expect(t.sb.requestLog.entries(e => e.status === 0).length).toBe(2);
     });
 
+    it('retries a Kubernetes read that met a 503, a reset or a 429 with Retry-After (found by the fault matrix)', async () => {
+        t = await startSandboxApp();
+        t.sb.faults.add({ method: 'GET', path: '/api/v1/pods', status: 503, times: 1 });
+        t.sb.faults.add({ method: 'GET', path: '/api/v1/events', action: 'reset', times: 1 });
+        t.sb.faults.add({ method: 'GET', path: '/api/v1/nodes', status: 429, retryAfterSeconds: 1, times: 1 });
+        const r = await t.call('streaming_scan_cluster', { cluster: 'aks-prod' });
+        expect(r.isError, textOf(r)).toBeFalsy();
+        const kube = (path: string) => t!.sb.requestLog.entries(e => e.listener === 'kube:aks-prod' && e.path === path).map(e => e.status);
+        expect(kube('/api/v1/pods')).toEqual([503, 200]);
+        expect(kube('/api/v1/events')).toEqual([0, 200]);
+        const nodes = t.sb.requestLog.entries(e => e.listener === 'kube:aks-prod' && e.path === '/api/v1/nodes');
+        expect(nodes.map(e => e.status)).toEqual([429, 200]);
+        expect(nodes[1]!.start - nodes[0]!.end).toBeGreaterThanOrEqual(950);
+    });
+
+    it('a Kubernetes read throttled beyond the cap says how long to wait, as the API server asked', async () => {
+        t = await startSandboxApp();
+        t.sb.faults.add({ method: 'GET', path: '/api/v1/pods', status: 429, retryAfterSeconds: 40 });
+        const r = await t.call('streaming_scan_cluster', { cluster: 'aks-prod' });
+        expect(r.isError).toBe(true);
+        expect(textOf(r)).toMatch(/throttled[\s\S]*Retry-After 40 s[\s\S]*Fix: wait 40 seconds/);
+        expect(t.sb.requestLog.entries(e => e.path === '/api/v1/pods')).toHaveLength(1);
+    });
+
     it('a slow answer hits the timeout and becomes a clear ToolError', async () => {
         t = await startSandboxApp({ azure: { retry: { timeoutMs: 1_000, maxRetries: 1, retryDelayMs: 5, maxRetryDelayMs: 10, maxRetryAfterMs: 100 } } });
         // Warm up first (SDK imports, TLS, registry lookup) so a loaded CI machine cannot trip the timeout early.
