@@ -103,19 +103,24 @@ export class AcrSession {
 
     private async mintAccessToken(scopes: readonly string[], opts: CallOptions): Promise<Cached> {
         const realm = await this.getRealm(opts);
-        const refresh = await this.refresh.get(() => this.exchange(opts));
-        // One `scope` parameter per scope (not space-joined): the form the Docker token protocol specifies.
-        const body = new URLSearchParams({ grant_type: 'refresh_token', service: realm.service });
-        for (const scope of scopes) body.append('scope', scope);
-        body.append('refresh_token', refresh.token);
-        const res = await this.setup.transport.send({ url: `${realm.origin}/oauth2/token`, method: 'POST', ...form(body), abortSignal: opts.abortSignal });
-        if (res.status !== 200) {
-            if (res.status === 401) this.refresh.forget();
-            throw answerError(res.status, res.bodyAsText, res);
+        for (let attempt = 0; ; attempt++) {
+            const refresh = await this.refresh.get(() => this.exchange(opts));
+            // One `scope` parameter per scope (not space-joined): the form the Docker token protocol specifies.
+            const body = new URLSearchParams({ grant_type: 'refresh_token', service: realm.service });
+            for (const scope of scopes) body.append('scope', scope);
+            body.append('refresh_token', refresh.token);
+            const res = await this.setup.transport.send({ url: `${realm.origin}/oauth2/token`, method: 'POST', ...form(body), abortSignal: opts.abortSignal });
+            if (res.status === 401) {
+                // The registry no longer takes this refresh token (expired by its clock, or revoked): one new
+                // exchange, then the answer stands.
+                this.refresh.forget();
+                if (attempt === 0) continue;
+            }
+            if (res.status !== 200) throw answerError(res.status, res.bodyAsText, res);
+            const token = tokenField(res.bodyAsText, 'access_token');
+            if (!token) throw answerError(502, 'no access_token in the answer', res);
+            return { token, expiresAt: expiresAtMs(token, this.setup.now(), 5 * 60_000) };
         }
-        const token = tokenField(res.bodyAsText, 'access_token');
-        if (!token) throw answerError(502, 'no access_token in the answer', res);
-        return { token, expiresAt: expiresAtMs(token, this.setup.now(), 5 * 60_000) };
     }
 
     /** POST /oauth2/exchange with an ARM-audience Entra token, falling back to the ACR audience if refused. */

@@ -79,6 +79,28 @@ describe('ACR token caching', () => {
         ]);
     });
 
+    it('re-exchanges once when the registry refuses the cached refresh token (found by the fault matrix)', async () => {
+        t = await startSandboxApp();
+        await t.call('acr_get_repository_streaming', { registry: 'contosoacr', repository: 'ml/trainer' });
+        t.sb.requestLog.clear();
+        // A new repository needs a new access token, asked for with the cached refresh token, which the registry now calls expired.
+        t.sb.faults.add({ method: 'POST', path: '/oauth2/token', registry: 'contosoacr', action: 'expired-token', times: 1 });
+        const r = await t.call('acr_get_repository_streaming', { registry: 'contosoacr', repository: 'ml/inference' });
+        expect(r.isError).toBeFalsy();
+        const seen = t.sb.requestLog.entries(e => e.listener === 'registry:contosoacr').map(e => `${e.method} ${e.path} ${e.status}`);
+        expect(seen).toEqual(['POST /oauth2/token 401', 'POST /oauth2/exchange 200', 'POST /oauth2/token 200', 'GET /acr/v1/ml/inference/_streaming 200']);
+    });
+
+    it('a refresh token refused twice is a clear "not authenticated" error, after one new exchange', async () => {
+        t = await startSandboxApp();
+        t.sb.faults.add({ method: 'POST', path: '/oauth2/token', registry: 'contosoacr', action: 'expired-token' });
+        const r = await t.call('acr_get_repository_streaming', { registry: 'contosoacr', repository: 'ml/trainer' });
+        expect(r.isError).toBe(true);
+        expect(r.content[0]?.text).toMatch(/not authenticated[\s\S]*Code: UNAUTHENTICATED/);
+        expect(count(t.sb, '/oauth2/exchange')).toBe(2);
+        expect(count(t.sb, '/oauth2/token')).toBe(2);
+    });
+
     it('a 401 on a data call (forced) is answered by one re-exchange and one retry', async () => {
         t = await startSandboxApp();
         await t.call('acr_get_repository_streaming', { registry: 'contosoacr', repository: 'ml/trainer' });
