@@ -2,10 +2,10 @@
  * Idle and slow connections are reaped, and the number of connections is capped. Raw sockets on 127.0.0.1;
  * the server runs with small limits so each reaping is observed by polling, never by a timed assertion.
  */
-import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app-context.js';
 import { startHttpServer } from '../../src/transports/http.js';
+import { MCP_HEADERS as mcpHeaders, rawSocket } from '../helpers/http-raw.js';
 import { testApp } from '../helpers/mcp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -20,26 +20,9 @@ beforeAll(async () => {
 });
 afterAll(() => srv.close());
 
-interface Probe {
-    socket: Socket;
-    closed: () => boolean;
-    received: () => string;
-}
-
-async function probe(first?: string): Promise<Probe> {
-    const socket = connect(srv.port, '127.0.0.1');
-    let closed = false;
-    let received = '';
-    socket.on('data', d => (received += d));
-    socket.on('close', () => (closed = true));
-    socket.on('error', () => undefined);
-    await new Promise<void>(resolve => socket.once('connect', () => resolve()));
-    if (first) socket.write(first);
-    return { socket, closed: () => closed, received: () => received };
-}
+const probe = (first?: string) => rawSocket(srv.port, first);
 
 const WAIT = 15_000;
-const mcpHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
 /** A 2025-era session past its handshake; returns its id. */
 async function openSession(): Promise<string> {

@@ -9,17 +9,12 @@ import { StreamableHTTPClientTransport as V1HttpTransport } from '@modelcontextp
 import type { AppContext } from '../../src/app-context.js';
 import { createLogger } from '../../src/log.js';
 import { createHttpApp, startHttpServer } from '../../src/transports/http.js';
+import { initializeBody, MCP_HEADERS as mcpHeaders } from '../helpers/http-raw.js';
 import { testApp } from '../helpers/mcp.js';
 
 const CAP = 5;
 const opts = { host: '127.0.0.1', maxBodyBytes: 64 * 1024, maxSessions: CAP, sessionIdleMs: 60_000 };
-const mcpHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-const initialize = JSON.stringify({
-    jsonrpc: '2.0',
-    id: 1,
-    method: 'initialize',
-    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'flood', version: '1' } }
-});
+const initialize = initializeBody('flood');
 
 let app: AppContext;
 const logLines: string[] = [];

@@ -7,6 +7,7 @@ import { StreamableHTTPClientTransport as V1HttpTransport } from '@modelcontextp
 import type { AppContext } from '../../src/app-context.js';
 import { hostname } from 'node:os';
 import { allowedHostnames, createHttpApp, startHttpServer } from '../../src/transports/http.js';
+import { initializeBody, MCP_HEADERS as mcpHeaders, rawHttp } from '../helpers/http-raw.js';
 import { testApp } from '../helpers/mcp.js';
 import { closeAfterTest } from '../helpers/close-after-test.js';
 
@@ -23,25 +24,8 @@ beforeAll(async () => {
 afterAll(() => srv.close());
 
 /** Raw node:http so the Host header can be forged (fetch() cannot). */
-function raw(method: string, path: string, headers: Record<string, string>, body?: string) {
-    return new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port: srv.port, method, path, headers }, res => {
-            let data = '';
-            res.on('data', c => (data += c));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
-        });
-        req.on('error', reject);
-        req.end(body);
-    });
-}
-
-const initialize = JSON.stringify({
-    jsonrpc: '2.0',
-    id: 1,
-    method: 'initialize',
-    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } }
-});
-const mcpHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+const raw = (method: string, path: string, headers: Record<string, string>, body?: string) => rawHttp(srv.port, method, path, headers, body);
+const initialize = initializeBody();
 
 describe('Streamable HTTP at /mcp', () => {
     it.each(['auto', 'legacy'] as const)('serves a v2 client in %s mode and calls a tool', async mode => {
