@@ -5,7 +5,8 @@ import type { ToolDefinition } from './tools/define-tool.js';
 const WHEN: Record<string, string> = {
     streaming_search_docs: 'questions about how ACR artifact streaming works, its requirements, limits, commands and errors',
     streaming_diagnose: 'why a pod or image does not stream / starts slowly (one call checks registry, image, cluster, node pool, pod)',
-    streaming_scan_registry: 'which images of a registry would gain most from streaming',
+    streaming_scan_registry: 'which images of a registry would gain most from streaming, and how to convert them',
+    streaming_scan_cluster: "which of a cluster's workloads do not stream and what to fix first",
     acr_list_registries: 'which registries exist and whether each can use streaming (SKU, CMK)',
     acr_get_repository_streaming: "a repository's auto-conversion setting, or every repository's",
     acr_inspect_image: "one image's platforms, sizes, streaming artifact and last conversion",
