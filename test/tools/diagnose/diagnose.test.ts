@@ -63,6 +63,18 @@ describe('streaming_diagnose', () => {
         expect(out.fixPlan.map(s => s.step)).toEqual(out.fixPlan.map((_, i) => i + 1));
     });
 
+    it('every change tool a fix plan names accepts its arguments and answers with a plan', async () => {
+        const { out } = await diagnose({ image: 'contosoacr.azurecr.io/ml/inference:v3', cluster: 'aks-prod', nodePool: 'cpupool' });
+        const steps = out.fixPlan.filter(s => s.tool);
+        expect(steps.length).toBeGreaterThan(0);
+        for (const s of steps) {
+            const tool = (s as { tool: { name: string; arguments: Record<string, unknown> } }).tool;
+            const r = await t.call(tool.name, tool.arguments);
+            expect(r.isError, `${tool.name} ${JSON.stringify(tool.arguments)}: ${textOf(r)}`).toBeFalsy();
+            expect((r.structuredContent as { status: string }).status).toBe('plan');
+        }
+    });
+
     it.each([
         [{ image: 'contosoacr.azurecr.io/ml/trainer:v1', pod: 'trainer-0' }, /A pod needs its cluster/],
         [{ image: 'contosoacr.azurecr.io/ml/trainer:v1', cluster: 'aks-prod', namespace: 'Not_A_Namespace', pod: 'x' }, /Namespace .* is not accepted/],
