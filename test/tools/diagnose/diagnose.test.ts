@@ -13,7 +13,7 @@ type Out = {
     verdict: string;
     findings: { code: string; severity: string; evidence: string; fix: { tool?: { name: string; arguments: Record<string, unknown> }; azCommand?: string } }[];
     checked: { layer: string; status: string; note?: string }[];
-    fixPlan: { step: number; code?: string; tool?: { name: string }; azCommand?: string }[];
+    fixPlan: { step: number; code?: string; tool?: { name: string; arguments: Record<string, unknown> }; azCommand?: string }[];
     estimate: { fullPullSeconds: number[]; calibratedFrom: string | null; assumptions: Record<string, number> } | null;
 };
 const diagnose = async (args: Record<string, unknown>) => {
@@ -68,7 +68,7 @@ describe('streaming_diagnose', () => {
         const steps = out.fixPlan.filter(s => s.tool);
         expect(steps.length).toBeGreaterThan(0);
         for (const s of steps) {
-            const tool = (s as { tool: { name: string; arguments: Record<string, unknown> } }).tool;
+            const tool = s.tool!;
             const r = await t.call(tool.name, tool.arguments);
             expect(r.isError, `${tool.name} ${JSON.stringify(tool.arguments)}: ${textOf(r)}`).toBeFalsy();
             expect((r.structuredContent as { status: string }).status).toBe('plan');
