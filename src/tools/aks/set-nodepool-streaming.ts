@@ -40,6 +40,7 @@ export const setNodePoolStreamingTool = defineChangeTool({
         resourceGroup: resourceGroupArg.optional(),
         wait: z.boolean().default(false).describe('Wait until provisioning settles')
     }),
+    notConfirmed: ['wait'],
     async plan(args, rt) {
         const clusterName = assertClusterName(args.cluster);
         const poolName = assertNodePoolName(args.nodePool);

@@ -39,6 +39,11 @@ export interface ChangeToolSpec<I extends z.ZodObject, S> {
     kind: 'change' | 'destructive';
     /** The tool's own arguments; `confirmationToken` is added by the framework. */
     input: I;
+    /**
+     * Arguments that shape how the call runs, not what it changes (e.g. `wait`): left out of the token, so a
+     * plan made without them can be applied with them.
+     */
+    notConfirmed?: readonly (keyof z.output<I> & string)[];
     /** Reads the state and checks every precondition (ToolErrors with specific codes); writes nothing. */
     plan(args: z.output<I>, rt: ToolRuntime): Promise<Planned<S>>;
     /**
@@ -104,7 +109,8 @@ export function defineChangeTool<I extends z.ZodObject, S>(spec: ChangeToolSpec<
             const planned = await spec.plan(args, rt);
             const plan = publicPlan(planned);
             const user = c.user?.oid;
-            const verify = (token: string) => c.signer.verify(token, spec.name, args, planned.fingerprint, user);
+            const confirmed = Object.fromEntries(Object.entries(args).filter(([k]) => !spec.notConfirmed?.includes(k as never)));
+            const verify = (token: string) => c.signer.verify(token, spec.name, confirmed, planned.fingerprint, user);
 
             if (confirmationToken !== undefined) {
                 if (c.mode === 'elicit') {
@@ -133,7 +139,7 @@ export function defineChangeTool<I extends z.ZodObject, S>(spec: ChangeToolSpec<
                 return applyNow(args, planned, rt, 'elicitation');
             }
 
-            const issued = c.signer.issue(spec.name, args, planned.fingerprint, user);
+            const issued = c.signer.issue(spec.name, confirmed, planned.fingerprint, user);
             if (c.mode !== 'token' && c.canElicit) {
                 return { ...out({ status: 'plan', plan }, planText(plan)), elicit: { message: planText(plan), state: issued.token } };
             }

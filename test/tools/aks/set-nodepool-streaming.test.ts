@@ -56,7 +56,8 @@ describe('aks_set_nodepool_streaming', () => {
 
     it('with wait, sends provisioning-state progress in order until the pool settles', async () => {
         const t = await sandboxApp();
-        const plan = (await t.call(TOOL, { ...args('gpupool'), wait: true })).structuredContent as any;
+        // `wait` only shapes the call: a plan made without it confirms a call with it.
+        const plan = (await t.call(TOOL, args('gpupool'))).structuredContent as any;
         const progress: { progress: number; message?: string }[] = [];
         const r = (await t.client.callTool(
             { name: TOOL, arguments: { ...args('gpupool'), wait: true, confirmationToken: plan.confirmationToken } },
