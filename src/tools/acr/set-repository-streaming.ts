@@ -107,7 +107,9 @@ export const setRepositoryStreamingTool = defineChangeTool({
             requiredRole: registryRole('repository-policy', reg.abacRepositoryPermissions),
             azCommand: commands.join('\n') || '(none)',
             noChange: !flagChanges && converting === 0,
-            fingerprint: { convertPushedImages, convert: backfill?.convert.map(c => c.digest) ?? [], skipped: backfill?.skipped ?? [] },
+            // What the user confirms: the flag and the images to convert. A skipped image's conversion finishing
+            // meanwhile changes its reason, not what will be done, so it does not make the plan stale.
+            fingerprint: { convertPushedImages, convert: backfill?.convert.map(c => c.digest) ?? [] },
             context: { reg, repository, backfill, flagChanges } satisfies Context
         };
     },

@@ -152,7 +152,7 @@ describe('acr_set_repository_streaming backfill bounds and partial failures', ()
             const again = (await one.call(TOOL, args)).structuredContent as any;
             expect(again.plan.current).toEqual({ convertPushedImages: true });
             expect(again.plan.desired.backfill.convert.map((c: any) => c.image)).toEqual(['changeacr.azurecr.io/ml/trainer:v0']);
-            await one.call(TOOL, { ...args, confirmationToken: again.confirmationToken });
+            expect((await one.call(TOOL, { ...args, confirmationToken: again.confirmationToken })).structuredContent).toMatchObject({ status: 'applied' });
             const starts = one.sb.requestLog.entries(e => e.method === 'POST' && e.path.startsWith('/acr/v1/ml/trainer/_streaming/') && e.status === 202);
             expect(starts).toHaveLength(2);
         } finally {
