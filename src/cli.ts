@@ -34,6 +34,9 @@ async function main(): Promise<number | undefined> {
             // Not an MCP process: stdout is free for the endpoints the user came for.
             const running = await runSandboxServe(command.world, line => process.stdout.write(line + '\n'));
             closeOnSignal([running]);
+            // Printed only once the signal handlers are in place: a script (or test) that stops the emulator as
+            // soon as it reads this line must get the clean exit, not Node's default SIGTERM death.
+            process.stdout.write('Press Ctrl+C to stop.\n');
             return undefined;
         }
         case 'report':

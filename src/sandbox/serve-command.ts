@@ -42,7 +42,6 @@ export async function runSandboxServe(worldPath: string | undefined, log: (line:
         log('');
         log('The Azure CLI cannot be pointed at this ARM endpoint in a useful way: `az cloud register --endpoint-resource-manager` would');
         log('still need a real Entra sign-in. Use the MCP server with --sandbox, the Azure SDKs (endpoint + CA), curl, kubectl or skopeo.');
-        log('Press Ctrl+C to stop.');
         return { close: () => sb.close() };
     } catch (e) {
         await sb.close();
