@@ -7,11 +7,11 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { runtimes } from './lib/runtimes.mjs';
 import { table } from './lib/report.mjs';
 import { median, percentile, ratio, round } from './lib/stats.mjs';
-import { newClient, startEverythingHttp, startOursHttp } from './lib/servers.mjs';
+import { cpuMsOf, newClient, startEverythingHttp, startOursHttp } from './lib/servers.mjs';
 
 const CLIENTS = 20;
-const CALLS = Number(process.env.BENCH_HTTP_CALLS ?? 25);
-const ROUNDS = 2;
+const CALLS = Number(process.env.BENCH_HTTP_CALLS ?? 15);
+const ROUNDS = 4;
 const WARMUP_CALLS = 5;
 const ROUND_LIMIT_MS = 30_000;
 
@@ -23,7 +23,8 @@ const SCENARIOS = {
     'server-everything echo (2025)': { server: 'everything', era: 'legacy', tool: 'echo', args: i => ({ message: `hello ${i}` }) }
 };
 
-async function round1(url, s, calls = CALLS) {
+async function round1(server, s, calls = CALLS) {
+    const url = server.url;
     const clients = await Promise.all(
         Array.from({ length: CLIENTS }, async () => {
             const c = newClient(s.era);
@@ -35,6 +36,7 @@ async function round1(url, s, calls = CALLS) {
     const latencies = [];
     let errors = 0;
     const deadline = performance.now() + ROUND_LIMIT_MS;
+    const cpu0 = cpuMsOf(server.pid);
     const t0 = performance.now();
     await Promise.all(
         clients.map(async ({ c }, k) => {
@@ -51,19 +53,20 @@ async function round1(url, s, calls = CALLS) {
         })
     );
     const wallMs = performance.now() - t0;
+    const serverCpuMs = cpuMsOf(server.pid) - cpu0;
     // End each 2025-era session with DELETE, as a well-behaved client does (closing alone leaves it open on the server).
     await Promise.all(clients.map(async ({ c, transport }) => (transport.sessionId ? await transport.terminateSession().catch(() => undefined) : undefined, await c.close().catch(() => undefined))));
-    return { calls: latencies.length, errors, wallMs, latencies };
+    return { calls: latencies.length, errors, wallMs, serverCpuMs, latencies };
 }
 
 async function measure(node) {
     const servers = { ours: await startOursHttp(node), everything: await startEverythingHttp(node) };
     const rounds = Object.fromEntries(Object.keys(SCENARIOS).map(k => [k, []]));
     try {
-        for (const s of Object.values(SCENARIOS)) await round1(servers[s.server].url, s, WARMUP_CALLS); // warm-up
+        for (const s of Object.values(SCENARIOS)) await round1(servers[s.server], s, WARMUP_CALLS); // warm-up
         for (let r = 0; r < ROUNDS; r++) {
             const order = r % 2 ? Object.keys(SCENARIOS).reverse() : Object.keys(SCENARIOS);
-            for (const name of order) rounds[name].push(await round1(servers[SCENARIOS[name].server].url, SCENARIOS[name]));
+            for (const name of order) rounds[name].push(await round1(servers[SCENARIOS[name].server], SCENARIOS[name]));
         }
     } catch (e) {
         throw new Error(`${e.message}\nour server's log:\n${servers.ours.stderr().slice(-2000)}`);
@@ -79,13 +82,16 @@ async function measure(node) {
             reqPerSec: round(median(rs.map(r => (r.calls / r.wallMs) * 1000)), 1),
             p50Ms: round(percentile(all, 50), 1),
             p95Ms: round(percentile(all, 95), 1),
-            p99Ms: round(percentile(all, 99), 1)
+            p99Ms: round(percentile(all, 99), 1),
+            // The server's own CPU per call: the work it does, which a loaded machine disturbs far less than req/s.
+            serverCpuMsPerCall: round(rs.reduce((a, r) => a + r.serverCpuMs, 0) / rs.reduce((a, r) => a + r.calls, 0), 2)
         };
     }
     const echo = out['server-everything echo (2025)'];
     for (const s of Object.values(out)) {
         s.throughputVsEcho = ratio(s.reqPerSec, echo.reqPerSec);
         s.p99VsEcho = ratio(s.p99Ms, echo.p99Ms);
+        s.cpuPerCallVsEcho = ratio(s.serverCpuMsPerCall, echo.serverCpuMsPerCall);
     }
     return out;
 }
@@ -99,12 +105,12 @@ export default {
             console.log(`HTTP load on ${n.version}: ${CLIENTS} clients × ${CALLS} calls × ${ROUNDS} rounds per scenario`);
             byNode[n.version] = await measure(n.path);
         }
-        const rows = Object.entries(byNode).flatMap(([v, r]) => Object.entries(r).map(([name, s]) => [v, name, s.calls, s.errors, s.reqPerSec, s.p50Ms, s.p95Ms, s.p99Ms, s.throughputVsEcho, s.p99VsEcho]));
+        const rows = Object.entries(byNode).flatMap(([v, r]) => Object.entries(r).map(([name, s]) => [v, name, s.calls, s.errors, s.reqPerSec, s.p50Ms, s.p95Ms, s.p99Ms, s.throughputVsEcho, s.p99VsEcho, s.serverCpuMsPerCall, s.cpuPerCallVsEcho]));
         const summary = Object.entries(byNode).flatMap(([v, r]) =>
             Object.entries(r)
                 .filter(([name]) => name.startsWith('ours'))
                 .map(([name, s]) => ({
-                    measure: `HTTP ${name.slice(5)}, ${v}: req/s (p99 ${s.p99Ms} ms vs ${r['server-everything echo (2025)'].p99Ms} ms, ${s.errors} errors)`,
+                    measure: `HTTP ${name.slice(5)}, ${v}: req/s (p99 ${s.p99Ms} ms vs ${r['server-everything echo (2025)'].p99Ms} ms, ${s.errors} errors; server CPU per call ${s.cpuPerCallVsEcho}× echo's)`,
                     ours: s.reqPerSec,
                     peer: `${r['server-everything echo (2025)'].reqPerSec} (echo)`,
                     ratio: s.throughputVsEcho,
@@ -113,8 +119,8 @@ export default {
                 }))
         );
         const markdown = [
-            table(['Node', 'scenario', 'calls', 'errors', 'req/s (median round)', 'p50 ms', 'p95 ms', 'p99 ms', 'throughput / echo', 'p99 / echo'], rows),
-            `${CLIENTS} concurrent SDK v2 clients (StreamableHTTPClientTransport) × ${CALLS} sequential calls each, ${ROUNDS} rounds per scenario after a warm-up round of ${WARMUP_CALLS} calls each, scenarios alternating; connecting is not timed. Our server: \`dist/cli.js --transport http --sandbox\` (demo world, no added latency); the peer: server-everything \`streamableHttp\`. The clients share the 2 cores with the servers.`
+            table(['Node', 'scenario', 'calls', 'errors', 'req/s (median round)', 'p50 ms', 'p95 ms', 'p99 ms', 'throughput / echo', 'p99 / echo', 'server CPU ms / call', 'CPU per call / echo'], rows),
+            `${CLIENTS} concurrent SDK v2 clients (StreamableHTTPClientTransport) × ${CALLS} sequential calls each, ${ROUNDS} rounds per scenario after a warm-up round of ${WARMUP_CALLS} calls each, scenarios alternating; connecting is not timed. Our server: \`dist/cli.js --transport http --sandbox\` (demo world, no added latency); the peer: server-everything \`streamableHttp\`. The clients share the 2 cores with the servers, so req/s moves with the machine's load from round to round; the server's CPU time per call (from /proc, all its threads) is the steadier comparison. With \`--sandbox\` the emulator answering \`acr_inspect_image\`'s registry calls runs in our server's process and its CPU counts as ours.`
         ];
         return { data: { clients: CLIENTS, callsPerClient: CALLS, rounds: ROUNDS, byNode }, summary, markdown };
     }

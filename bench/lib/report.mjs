@@ -31,8 +31,8 @@ export function writeMarkdown() {
         'load allows; the ratios compare variants run alternately in the same minutes.',
         '',
         table(
-            ['bench', 'date (UTC)', 'load at start', 'measure', 'ours', 'peer', 'ratio', 'target', 'met'],
-            results.flatMap(r => r.summary.map(s => [r.bench, r.date.slice(0, 16).replace('T', ' '), r.loadAtStart.join(' '), s.measure, s.ours, s.peer, s.ratio, s.target, mark(s.met)]))
+            ['bench', 'date (UTC)', 'commit', 'load at start', 'measure', 'ours', 'peer', 'ratio', 'target', 'met'],
+            results.flatMap(r => r.summary.map(s => [r.bench, r.date.slice(0, 16).replace('T', ' '), r.commit ?? null, r.loadAtStart.join(' '), s.measure, s.ours, s.peer, s.ratio, s.target, mark(s.met)]))
         ),
         ''
     ];
