@@ -61,7 +61,7 @@ export const FLAGS = {
         value: 'obo|server',
         help: 'Azure calls as the signed-in user (on-behalf-of; unset with --auth entra) or as the server\'s own identity'
     },
-    publicUrl: { schema: z.url({ protocol: /^https?$/ }).optional(), value: 'URL', help: 'origin clients reach this server at (behind an ingress), for the OAuth metadata' },
+    publicUrl: { schema: z.url({ protocol: /^https?$/ }).optional(), value: 'URL', help: 'origin clients reach this server at (behind an ingress), for the OAuth metadata and as an accepted Host' },
     httpMaxSessions: { schema: intText(1, 10_000).default(100), value: 'N', help: 'cap on open 2025-era HTTP sessions' },
     httpSessionIdleSeconds: { schema: intText(10, 86_400).default(1800), value: 'S', help: 'close an HTTP session idle this long' },
     httpMaxBodyBytes: { schema: intText(1024, 64 * 1024 * 1024).default(1024 * 1024), value: 'N', help: 'largest accepted HTTP request body' },

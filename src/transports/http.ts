@@ -74,7 +74,8 @@ export function createHttpApp(app: AppContext, opts: HttpAppOptions) {
         log: app.log,
         now: opts.now
     });
-    const allowedHosts = allowedHostnames(opts.host);
+    // The public URL's host too: behind an ingress that keeps Host (deploy/README.md) requests arrive under it.
+    const allowedHosts = [...allowedHostnames(opts.host), ...(opts.publicOrigin ? [new URL(opts.publicOrigin).hostname] : [])];
     const allowedOrigins = localhostAllowedOrigins();
     const tokenDigest = opts.token ? sha256(opts.token) : undefined;
 

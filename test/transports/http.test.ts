@@ -64,6 +64,17 @@ describe('Streamable HTTP at /mcp', () => {
         expect(res.body).toContain('Invalid Host');
     });
 
+    it('accepts the host of --public-url, and still refuses any other', async () => {
+        // Behind an ingress that keeps the Host (ingress-nginx does), requests arrive under the public name.
+        const behind = await startHttpServer(app, { ...opts, port: 0, publicOrigin: 'https://MCP.contoso.example' });
+        try {
+            expect((await rawHttp(behind.port, 'GET', '/healthz', { host: 'mcp.contoso.example' })).status).toBe(200);
+            expect((await rawHttp(behind.port, 'GET', '/healthz', { host: 'evil.example' })).status).toBe(403);
+        } finally {
+            await behind.close();
+        }
+    });
+
     it('refuses a foreign Origin with 403', async () => {
         const res = await raw('POST', '/mcp', { ...mcpHeaders, ...auth, origin: 'http://evil.example' }, initialize);
         expect(res.status).toBe(403);
