@@ -71,5 +71,25 @@ if (has('acr_list_registries')) {
     await call('acr_inspect_image', { image: 'evil.example.com/ml/trainer:v1' });
 }
 
+if (has('acr_create_streaming_artifact')) {
+    rule('8. A change, planned then confirmed: convert an image with visible progress');
+    const image = 'contosoacr.azurecr.io/ml/inference:v3';
+    const state = async label => {
+        const r = (await client.callTool({ name: 'acr_inspect_image', arguments: { image } })).structuredContent;
+        const op = r.lastOperation;
+        console.log(indent(`${label}: streaming artifact ${r.streamingArtifact.present ? r.streamingArtifact.digest.slice(0, 19) + '…' : 'none'}; last conversion ${op ? `${op.status} ${op.progress ?? ''}` : 'none'}`));
+    };
+    await state('before');
+    const plan = await call('acr_create_streaming_artifact', { image, wait: true }, { showJson: 0 });
+    const token = plan.structuredContent?.confirmationToken;
+    console.log(`\n> tools/call acr_create_streaming_artifact {"image":"${image}","wait":true,"confirmationToken":"…"} (the user agreed)`);
+    const r = await client.callTool(
+        { name: 'acr_create_streaming_artifact', arguments: { image, wait: true, confirmationToken: token } },
+        { onprogress: p => console.log(indent(`progress ${String(p.progress).padStart(3)}/${p.total}  ${p.message ?? ''}`, 4)) }
+    );
+    for (const c of r.content) if (c.type === 'text') console.log(indent(c.text));
+    await state('after');
+}
+
 await client.close();
 console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Every Azure answer above came from the local sandbox, not from Azure.`);

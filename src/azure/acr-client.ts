@@ -10,9 +10,8 @@ import type { PipelineResponse } from '@azure/core-rest-pipeline';
 import { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST } from '../streaming/media-types.js';
 import type { AcrSession } from './acr-auth.js';
 import type { AcrTransport } from './acr-transport.js';
-import { ToolError } from '../tool-error.js';
 import { answerError } from './errors.js';
-import { excerpt } from './names.js';
+import { OPERATION_ID, assertOperationId } from './names.js';
 import type { CallOptions, RepositoryPage } from './types.js';
 
 export const MANIFEST_ACCEPT = [OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, 'application/vnd.oci.artifact.manifest.v1+json', '*/*;q=0.1'].join(', ');
@@ -32,8 +31,6 @@ export interface Descriptor {
     annotations?: Record<string, string>;
 }
 
-/** Operation ids as ACR returns them (GUIDs); anything else never becomes part of a URL. */
-const OPERATION_ID = /^[A-Za-z0-9-]{1,100}$/;
 const pull = (repo: string) => `repository:${repo}:pull`;
 /** ACR's /acr/v1 metadata routes need metadata_read, which a pull-only scope does not include. */
 const metadata = (repo: string) => `repository:${repo}:metadata_read`;
@@ -94,6 +91,11 @@ export class AcrClient {
         const more = /rel="?next"?/i.test(res.headers.get('link') ?? '');
         const last = repositories[repositories.length - 1];
         return { repositories, ...(more && last !== undefined ? { last } : {}) };
+    }
+
+    /** A (cached) access token for `scope`, to read what the registry granted (acr-conversions.ts). */
+    accessToken(scope: string, opts: CallOptions): Promise<string> {
+        return this.session.accessToken(scope, opts);
     }
 
     /** One token request for the pull scopes of many repositories about to be read (a listing page). */
@@ -194,7 +196,7 @@ export class AcrClient {
      * The id came from the registry, so it is checked before it becomes part of a URL.
      */
     async operation(repo: string, id: string, opts: CallOptions): Promise<{ status?: string; progress: string | null; details: string | null } | null> {
-        if (!OPERATION_ID.test(id)) throw new ToolError(`Operation id "${excerpt(id)}" is not accepted`, 'operation ids are 1-100 letters, digits or "-"', 'pass the id exactly as the registry returned it', 'INVALID_INPUT');
+        assertOperationId(id);
         const path = `/acr/v1/${repo}/_operations/${id}`;
         const res = await this.get(path, pull(repo), opts);
         if (res.status === 404) return null;

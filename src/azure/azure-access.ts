@@ -27,7 +27,7 @@ export type { ImageRef } from './names.js';
 export type * from './types.js';
 export type { KubeAccess } from './kube.js';
 export type { ListedImage, ListedPlatform, StreamingState } from './manifest-listing.js';
-export type { AzureChanges, PoolForChange, StartedConversion, TaggedImage, WriteOptions } from './azure-changes.js';
+export type { AzureChanges, PoolForChange, OperationState, StartedConversion, TaggedImage, WriteOptions } from './azure-changes.js';
 
 export interface AzureAccessOptions {
     cloud?: CloudName;
@@ -61,6 +61,8 @@ export interface AzureAccessOptions {
     now?: () => number;
     /** Interval between provisioning-state polls while a change tool waits (default 10 s; the sandbox's is short). */
     poolPollMs?: number;
+    /** First interval between conversion-status polls (default the CLI's 5 s). */
+    conversionPollMs?: number;
 }
 
 /**
@@ -190,7 +192,7 @@ export async function createAzureAccess(opts: AzureAccessOptions = {}): Promise<
     };
 
     return {
-        ...createAzureChanges({ arm, clientFor, ctx: action => ({ action, tenant, armOrigin: armEndpoint }), poolPollMs: opts.poolPollMs }),
+        ...createAzureChanges({ arm, clientFor, ctx: action => ({ action, tenant, armOrigin: armEndpoint }), poolPollMs: opts.poolPollMs, conversionPollMs: opts.conversionPollMs }),
         cloud,
         subscriptionId: sub.id,
         subscriptionSource: sub.source,

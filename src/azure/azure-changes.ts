@@ -6,6 +6,7 @@
 import { ToolError, isToolError } from '../tool-error.js';
 import type { AcrClient } from './acr-client.js';
 import { cancelOperation, deleteManifest, listImagesNewestFirst, setRepositoryStreaming, startConversion, type StartedConversion, type TaggedImage } from './acr-writes.js';
+import { grantedActions, operationState, waitForOperation, type OperationState, type WaitOptions } from './acr-conversions.js';
 import { getPoolForChange, putPoolStreaming, waitForPool, type PoolForChange } from './agent-pool-writes.js';
 import type { ArmAccess } from './arm.js';
 import { describeFailure, type FailureContext } from './errors.js';
@@ -13,6 +14,7 @@ import type { AgentPoolInfo, CallOptions, ClusterInfo, RegistryInfo } from './ty
 
 export type { PoolForChange } from './agent-pool-writes.js';
 export type { StartedConversion, TaggedImage } from './acr-writes.js';
+export type { OperationState } from './acr-conversions.js';
 
 export interface WriteOptions extends CallOptions {
     /** The role that grants this write, shown when Azure refuses it for lack of rights. */
@@ -26,6 +28,22 @@ export interface AzureChanges {
     setRepositoryStreaming(reg: RegistryInfo, repository: string, enabled: boolean, opts: WriteOptions): Promise<{ convertPushedImages: boolean; operationId: string | null }>;
     /** Starts (or reuses the ongoing) conversion of one digest. */
     startConversion(reg: RegistryInfo, repository: string, digest: string, opts: WriteOptions): Promise<StartedConversion>;
+    /** First interval between polls of a conversion (the CLI's 5 s, then +1 s per poll). */
+    readonly conversionPollMs: number;
+    /** One conversion operation's state, or null when the registry does not know the id. */
+    operationState(reg: RegistryInfo, repository: string, operationId: string, opts: CallOptions): Promise<OperationState | null>;
+    /** Polls until the operation is terminal, or until the call is cancelled (`stopped`: the operation runs on). */
+    waitForOperation(
+        reg: RegistryInfo,
+        repository: string,
+        operationId: string,
+        opts: CallOptions & Partial<Pick<WaitOptions, 'firstPollMs'>> & Pick<WaitOptions, 'onState'>
+    ): Promise<{ state: OperationState; polls: number; stopped: boolean }>;
+    /**
+     * Refuses (PERMISSION_DENIED naming `requiredRole`) when the registry's token for `actions` on the repository
+     * shows it does not grant them all; passes when it does or when the token does not say.
+     */
+    assertGranted(reg: RegistryInfo, repository: string, actions: readonly string[], opts: WriteOptions): Promise<void>;
     /** Cancels a NotStarted/Running conversion (the registry refuses a finished one). */
     cancelOperation(reg: RegistryInfo, repository: string, operationId: string, opts: WriteOptions): Promise<{ status: string }>;
     /** Deletes a manifest by digest (a streaming referrer: streaming off for that image). False when it was already gone. */
@@ -41,6 +59,7 @@ export interface ChangeDeps {
     /** The failure context of the access layer's error boundary (tenant, ARM origin) for one action. */
     ctx(action: string): FailureContext;
     poolPollMs?: number;
+    conversionPollMs?: number;
 }
 
 /** A 401/403 on a write: the credential works (the reads before it passed), so the caller lacks the right. */
@@ -57,8 +76,28 @@ async function writing<T>(ctx: FailureContext, requiredRole: string, fn: () => P
 
 export function createAzureChanges(d: ChangeDeps): AzureChanges {
     const poolPollMs = d.poolPollMs ?? 10_000;
+    const conversionPollMs = d.conversionPollMs ?? 5_000;
     return {
         poolPollMs,
+        conversionPollMs,
+        operationState: (reg, repository, id, o) =>
+            describeFailure(d.ctx(`Reading operation ${id} of ${reg.loginServer}/${repository}`), () => operationState(d.clientFor(reg), repository, id, o)),
+        waitForOperation: (reg, repository, id, o) =>
+            describeFailure(d.ctx(`Watching operation ${id} of ${reg.loginServer}/${repository}`), () =>
+                waitForOperation(d.clientFor(reg), repository, id, { ...o, firstPollMs: o.firstPollMs ?? conversionPollMs })
+            ),
+        assertGranted: (reg, repository, actions, o) =>
+            writing(d.ctx(`Checking your rights on ${reg.loginServer}/${repository}`), o.requiredRole, async () => {
+                const granted = await grantedActions(d.clientFor(reg), repository, actions, o);
+                const missing = granted ? actions.filter(a => !granted.has(a)) : [];
+                if (!granted || missing.length === 0) return;
+                throw new ToolError(
+                    `This change would be refused: no ${missing.join(', ')} right on ${reg.loginServer}/${repository}`,
+                    `the registry grants your identity only ${granted.size ? [...granted].join(', ') : 'nothing'} on this repository`,
+                    `ask for ${o.requiredRole}; nothing was changed`,
+                    'PERMISSION_DENIED'
+                );
+            }),
         listImagesNewestFirst: (reg, repository, o) =>
             describeFailure(d.ctx(`Listing the tags of ${reg.loginServer}/${repository}`), () => listImagesNewestFirst(d.clientFor(reg), repository, o.max, o)),
         setRepositoryStreaming: (reg, repository, enabled, o) =>

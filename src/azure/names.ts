@@ -78,6 +78,14 @@ export function assertDigest(digest: string): string {
     return digest;
 }
 
+/** ACR operation ids (GUIDs in every answer seen); anything else never becomes part of a URL. */
+export const OPERATION_ID = /^[A-Za-z0-9-]{1,100}$/;
+
+export function assertOperationId(id: string): string {
+    if (!OPERATION_ID.test(id)) refuse('Operation id', id, 'operation ids are 1-100 letters, digits or "-"', 'pass the id exactly as the registry returned it (acr_inspect_image shows the last one)');
+    return id;
+}
+
 /** ARM resource group names: 1-90 of letters, digits, `_`, `-`, `.`, `(`, `)`, not ending in `.` (Learn: resource naming rules). */
 export const RESOURCE_GROUP_NAME = /^[-\w.()]{1,90}$/;
 /** AKS cluster names: 1-63 letters, digits, `_` or `-`, starting with a letter or digit (Learn: resource naming rules). */

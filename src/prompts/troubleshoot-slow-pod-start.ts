@@ -42,6 +42,11 @@ export function registerTroubleshootSlowPodStart(server: McpServer, deps: Prompt
                     manual: `Check the image has a streaming artifact: \`az acr manifest list-referrers --registry ${img.registry} --name ${img.reference}\` (look for artifactType application/vnd.azure.artifact.streaming.v1) and the last conversion: \`az acr artifact-streaming operation show --name ${img.registry} --image ${img.reference}\`.`
                 },
                 {
+                    tool: 'acr_create_streaming_artifact',
+                    withTool: `If the image is eligible but has no streaming artifact, offer to convert it: \`acr_create_streaming_artifact\` with image "${image}" and wait true returns a plan; apply it only after the user agrees (it reports progress until the conversion ends).`,
+                    manual: `If the image is eligible but has no streaming artifact, offer to convert it and, after the user agrees, run \`az acr artifact-streaming create --name ${img.registry} --image ${img.reference}\`.`
+                },
+                {
                     tool: 'acr_list_registries',
                     withTool: `Call \`acr_list_registries\` with registry "${img.registry}" to confirm the Premium tier and that no customer-managed key is configured.`,
                     manual: `Check the registry tier and encryption: \`az acr show -n ${img.registry} --query "{sku:sku.name, cmk:encryption.status}"\` (needs Premium and CMK disabled).`

@@ -170,7 +170,10 @@ async function handle(opts: ListenerOptions, origin: string, req: IncomingMessag
     }
     if (!(await pause(opts.latencyMs(), gone.signal))) return;
 
-    const f = opts.faults.take(method, path, opts.registry);
+    const taken = opts.faults.take(method, path, opts.registry);
+    // An `after` fault lets the handler run (the write happens) and then replaces its answer.
+    const after = taken?.after && taken.action !== 'slow' ? taken : undefined;
+    const f = after ? undefined : taken;
     if (f?.action === 'reset') {
         fault = 'reset';
         record(0);
@@ -206,6 +209,17 @@ async function handle(opts: ListenerOptions, origin: string, req: IncomingMessag
     }
     if (gone.signal.aborted) return;
     caller = sreq.caller;
+    if (after?.action === 'reset') {
+        fault = 'reset';
+        record(0);
+        req.socket.destroy();
+        return;
+    }
+    if (after) {
+        fault = 'status';
+        reply(faultResponse(opts.kind, after, { origin, ...(opts.registry ? { registry: opts.registry } : {}) }));
+        return;
+    }
     reply(answer ?? notFound(opts.kind, method, path));
 }
 

@@ -11,6 +11,9 @@ import { scanClusterTool } from './diagnose/scan-cluster.js';
 import { scanRegistryTool } from './diagnose/scan-registry.js';
 import { setRepositoryStreamingTool } from './acr/set-repository-streaming.js';
 import { setNodePoolStreamingTool } from './aks/set-nodepool-streaming.js';
+import { createStreamingArtifactTool } from './acr/create-streaming-artifact.js';
+import { cancelStreamingOperationTool } from './acr/cancel-streaming-operation.js';
+import { removeStreamingArtifactTool } from './acr/remove-streaming-artifact.js';
 
 export const ALL_TOOLS: readonly ToolDefinition[] = [
     searchDocsTool as unknown as ToolDefinition,
@@ -22,7 +25,10 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
     scanRegistryTool as unknown as ToolDefinition,
     scanClusterTool as unknown as ToolDefinition,
     setRepositoryStreamingTool,
-    setNodePoolStreamingTool
+    setNodePoolStreamingTool,
+    createStreamingArtifactTool,
+    cancelStreamingOperationTool,
+    removeStreamingArtifactTool
 ];
 
 /** The part of the configuration that decides which tools a server registers. */

@@ -38,6 +38,8 @@ export function azureOptionsForSandbox(sb: Sandbox, overrides: Partial<AzureAcce
         tenantId: sb.tenantId,
         // Sandbox pool updates take seconds (behaviour.nodePoolUpdateSeconds), not AKS's minutes.
         poolPollMs: 500,
+        // Sandbox conversions take seconds, not minutes: poll a conversion every 250 ms (+50 ms per poll), not every 5 s.
+        conversionPollMs: 250,
         ...overrides
     };
 }

@@ -237,6 +237,8 @@ export const faultSchema = z.strictObject({
     retryAfterSeconds: z.number().nonnegative().optional(),
     action: z.enum(['reset', 'slow', 'malformed', 'expired-token']).optional(),
     delayMs: z.number().int().nonnegative().optional(),
+    /** Project addition: the request is served first and its answer then replaced (a write that happened, an answer lost). */
+    after: z.boolean().optional(),
     times: z.number().int().positive().optional()
 });
 

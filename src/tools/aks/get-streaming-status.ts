@@ -12,7 +12,7 @@ export const getStreamingStatusTool = defineTool({
     description:
         'Shows, for each node pool of an AKS cluster, whether artifact streaming is enabled and whether the pool can support it ' +
         '(OS, architecture from the VM size, Kubernetes version, runtime), and with `registry` whether the kubelet identity ' +
-        'can pull from that registry (AcrPull, or a Repository role on ABAC-enabled registries). Use it to check the cluster side. Not for images (use acr_inspect_image) or for why one pod starts slowly.',
+        'can pull from that registry. Not for images (use acr_inspect_image) or for why one pod starts slowly.',
     toolset: 'aks',
     kind: 'read',
     openWorld: true,

@@ -5,7 +5,8 @@
  * - Without a valid confirmation the call returns the plan (and a token, or an elicitation form).
  * - With a token, the state is read again (a fresh `plan`) and the token must match the tool, the
  *   arguments, the state fingerprint and the expiry; only then does `apply` run.
- * - Changing to the current state is `no_change`; every applied change writes one audit line.
+ * - Changing to the current state is `no_change` (a tool may add what is already under way: `unchanged`);
+ *   every applied change writes one audit line.
  */
 import type * as z from 'zod/v4';
 import { ToolError } from '../../tool-error.js';
@@ -53,6 +54,11 @@ export interface ChangeToolSpec<I extends z.ZodObject, S> {
      * what was and was not done in the result.
      */
     apply(args: z.output<I>, planned: Planned<S>, rt: ToolRuntime): Promise<Applied>;
+    /**
+     * Optional: what a `no_change` result reports besides the plan, e.g. the id of a change already under way
+     * (and, when asked to, waiting for it). Runs without confirmation, so it must not change anything.
+     */
+    unchanged?(args: z.output<I>, planned: Planned<S>, rt: ToolRuntime): Promise<Pick<Applied, 'result' | 'summary'>>;
 }
 
 const publicPlan = ({ noChange: _n, fingerprint: _f, context: _c, ...plan }: Planned): PublicPlan => plan;
@@ -93,6 +99,13 @@ export function defineChangeTool<I extends z.ZodObject, S>(spec: ChangeToolSpec<
         return out({ status: 'applied', plan: publicPlan(planned), result: applied.result }, applied.summary);
     }
 
+    async function noChange(args: z.output<I>, planned: Planned<S>, rt: ToolRuntime) {
+        const plan = publicPlan(planned);
+        const extra = await spec.unchanged?.(args, planned, rt);
+        if (!extra) return out({ status: 'no_change', plan }, `Nothing to change: ${planned.target} is already as requested.`);
+        return out({ status: 'no_change', plan, result: extra.result }, extra.summary);
+    }
+
     const def = defineTool({
         name: spec.name,
         title: spec.title,
@@ -122,10 +135,10 @@ export function defineChangeTool<I extends z.ZodObject, S>(spec: ChangeToolSpec<
                     );
                 }
                 verify(confirmationToken);
-                if (planned.noChange) return out({ status: 'no_change', plan }, `Nothing to change: ${planned.target} is already as requested.`);
+                if (planned.noChange) return noChange(args, planned, rt);
                 return applyNow(args, planned, rt, 'token');
             }
-            if (planned.noChange) return out({ status: 'no_change', plan }, `Nothing to change: ${planned.target} is already as requested.`);
+            if (planned.noChange) return noChange(args, planned, rt);
 
             if (c.answer) {
                 if (c.answer.action !== 'accept' || !c.answer.confirmed) {

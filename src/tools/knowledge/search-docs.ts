@@ -42,11 +42,9 @@ export const searchDocsTool = defineTool({
     name: 'streaming_search_docs',
     title: 'Search the ACR artifact streaming docs',
     description:
-        'Searches the sourced knowledge base on Azure Container Registry artifact streaming (requirements and compatibility, limits, ' +
-        'pricing, error and failure codes, az/kubectl commands, how it works, troubleshooting, comparisons with other lazy-pull approaches). ' +
-        'Returns the best-matching sections with a snippet and the page URI; read the page with resources/read before answering and cite it. ' +
-        'Use it for "does streaming support X", "what does error Y mean", "which command does Z". ' +
-        'Not for the live state of a particular registry, image, cluster or pod: use this server\'s registry/cluster tools for that when they are available.',
+        'Searches the sourced knowledge base on ACR artifact streaming (requirements, limits, pricing, error codes, commands, ' +
+        'troubleshooting, comparisons). Returns the best sections with a snippet and the page URI; read the page with resources/read ' +
+        'before answering and cite it. Not for the live state of a registry, image, cluster or pod.',
     toolset: 'knowledge',
     kind: 'read',
     openWorld: false,

@@ -44,14 +44,23 @@ describe('streaming_scan_registry', () => {
         expect(by('trainer:v2').fix).toBeNull();
         expect(must(by('inference:v3').fix, 'the fix for inference:v3').azCommand).toBe('az acr artifact-streaming create -n contosoacr --image ml/inference:v3');
         expect(must(by('inference:v3').fix, 'the fix for inference:v3').explanation).toContain('az acr artifact-streaming update -n contosoacr --repository ml/inference --enable-streaming true');
-        // The change tool is named only when this server registers it.
-        const registered = (await t.client.listTools()).tools.some(x => x.name === 'acr_create_streaming_artifact');
-        const tool = must(by('inference:v3').fix, 'the fix for inference:v3').tool;
-        if (registered) expect(tool).toEqual({ name: 'acr_create_streaming_artifact', arguments: { image: 'contosoacr.azurecr.io/ml/inference:v3' } });
-        else expect(tool).toBeUndefined();
+        // The change tool that applies the fix, with its arguments (it plans first and asks for confirmation).
+        expect(must(by('inference:v3').fix, 'the fix for inference:v3').tool).toEqual({ name: 'acr_create_streaming_artifact', arguments: { image: 'contosoacr.azurecr.io/ml/inference:v3' } });
         expect(out.scanned).toEqual({ repositories: 9, images: 11, eligible: 7, unreadRepositories: 0, truncated: false });
         expect(out).toMatchObject({ supported: true, blockers: [], nextCursor: null });
         expect(text).toContain('1. contosoacr.azurecr.io/data/warehouse:2025.10');
+    });
+
+    it('names the change tool only when this server registers it (--read-only)', async () => {
+        const ro = await startSandboxApp({ config: { readOnly: true } });
+        try {
+            const r = await ro.call('streaming_scan_registry', { registry: 'contosoacr', limit: 50 });
+            const v3 = structuredOf(scanRegistryTool, r).candidates.find(c => c.image.endsWith('inference:v3'));
+            expect(v3?.fix?.azCommand).toBe('az acr artifact-streaming create -n contosoacr --image ml/inference:v3');
+            expect(v3?.fix?.tool).toBeUndefined();
+        } finally {
+            await ro.close();
+        }
     });
 
     it('pages with an opaque cursor: every row once, in ranking order, and the later pages cost no listing', async () => {
