@@ -25,7 +25,13 @@ export const TOOL_ROWS: Readonly<Record<string, ToolRow>> = {
     acr_set_repository_streaming: { args: { registry: 'contosoacr', repository: 'ml/inference', enabled: true }, change: true, other: { registry: 'contosoacr', repository: 'ml/trainer', enabled: false } },
     aks_set_nodepool_streaming: { args: { cluster: 'aks-prod', nodePool: 'cpupool', enabled: true }, change: true, other: { cluster: 'aks-prod', nodePool: 'gpupool', enabled: false } },
     acr_create_streaming_artifact: { args: { image: 'contosoacr.azurecr.io/ml/inference:v3' }, change: true, other: { image: 'contosoacr.azurecr.io/tools/busybox:1.37' } },
-    acr_cancel_streaming_operation: { args: { image: 'contosoacr.azurecr.io/ml/trainer:v2' }, change: true, other: { image: 'contosoacr.azurecr.io/ml/inference:v4' } },
+    // The demo world has one running conversion (ml/trainer:v2): the other arguments name it by its digest (the
+    // sandbox builds content reproducibly), since a finished operation is refused before any token is read.
+    acr_cancel_streaming_operation: {
+        args: { image: 'contosoacr.azurecr.io/ml/trainer:v2' },
+        change: true,
+        other: { image: 'contosoacr.azurecr.io/ml/trainer@sha256:219c53d2cacfac8b52c58f0ef8ba926fc36c763df24c06b4c0b0c8295ecba49e' }
+    },
     acr_remove_streaming_artifact: { args: { image: 'contosoacr.azurecr.io/ml/trainer:v1' }, change: true, other: { image: 'contosoacr.azurecr.io/web/frontend:1.4.0' } }
 };
 
