@@ -71,24 +71,49 @@ if (has('acr_list_registries')) {
     await call('acr_inspect_image', { image: 'evil.example.com/ml/trainer:v1' });
 }
 
-if (has('acr_create_streaming_artifact')) {
-    rule('8. A change, planned then confirmed: convert an image with visible progress');
-    const image = 'contosoacr.azurecr.io/ml/inference:v3';
-    const state = async label => {
-        const r = (await client.callTool({ name: 'acr_inspect_image', arguments: { image } })).structuredContent;
-        const op = r.lastOperation;
-        console.log(indent(`${label}: streaming artifact ${r.streamingArtifact.present ? r.streamingArtifact.digest.slice(0, 19) + '…' : 'none'}; last conversion ${op ? `${op.status} ${op.progress ?? ''}` : 'none'}`));
-    };
-    await state('before');
-    const plan = await call('acr_create_streaming_artifact', { image, wait: true }, { showJson: 0 });
-    const token = plan.structuredContent?.confirmationToken;
-    console.log(`\n> tools/call acr_create_streaming_artifact {"image":"${image}","wait":true,"confirmationToken":"…"} (the user agreed)`);
+/** What acr_inspect_image says of an image's streaming state, on one line. */
+async function imageState(label, image) {
+    const r = (await client.callTool({ name: 'acr_inspect_image', arguments: { image } })).structuredContent;
+    const op = r.lastOperation;
+    console.log(indent(`${label}: streaming artifact ${r.streamingArtifact.present ? r.streamingArtifact.digest.slice(0, 19) + '…' : 'none'}; last conversion ${op ? `${op.status} ${op.progress ?? ''}` : 'none'}`));
+}
+
+/** Plan → (the human agrees) → apply with the confirmation token; long changes wait and report progress. */
+async function applyChange(name, args) {
+    const waits = tools.find(t => t.name === name)?.inputSchema?.properties?.wait !== undefined;
+    const request = { ...args, ...(waits ? { wait: true } : {}) };
+    const planned = await call(name, request, { showJson: 0 });
+    if (planned.isError || planned.structuredContent?.status !== 'plan') return planned;
+    console.log(indent('(the human reads the plan and agrees; the assistant confirms with the token)'));
+    console.log(`\n> tools/call ${name} ${JSON.stringify({ ...request, confirmationToken: '…' })}`);
     const r = await client.callTool(
-        { name: 'acr_create_streaming_artifact', arguments: { image, wait: true, confirmationToken: token } },
-        { onprogress: p => console.log(indent(`progress ${String(p.progress).padStart(3)}/${p.total}  ${p.message ?? ''}`, 4)) }
+        { name, arguments: { ...request, confirmationToken: planned.structuredContent.confirmationToken } },
+        { timeout: 120_000, resetTimeoutOnProgress: true, onprogress: p => console.log(indent(`progress ${String(p.progress).padStart(3)}/${p.total ?? '?'}  ${p.message ?? ''}`, 4)) }
     );
     for (const c of r.content) if (c.type === 'text') console.log(indent(c.text));
-    await state('after');
+    if (r.isError) console.log(indent('(isError: true)'));
+    return r;
+}
+
+if (has('streaming_diagnose')) {
+    const slowPod = { image: 'contosoacr.azurecr.io/ml/inference:v3', cluster: 'aks-prod', namespace: 'ml', pod: 'inference-0' };
+    rule('8. "inference-0 takes 95 s to start: why is it not streaming?" (streaming_diagnose)');
+    const before = await call('streaming_diagnose', slowPod, { showJson: 0 });
+    const changes = (before.structuredContent?.fixPlan ?? []).filter(s => s.tool && has(s.tool.name));
+    if (changes.length > 0) {
+        rule('9. The fix plan, applied through the change tools: each one plans first and applies only when confirmed');
+        await imageState('image before', slowPod.image);
+        for (const s of changes) {
+            console.log(`\n  step ${s.step}: ${s.explanation}`);
+            // The repository step also converts the tags already there (backfill), so older images stream too.
+            const args = s.tool.name === 'acr_set_repository_streaming' ? { ...s.tool.arguments, backfill: true } : s.tool.arguments;
+            await applyChange(s.tool.name, args);
+        }
+        await imageState('image after', slowPod.image);
+        rule('10. Diagnosed again, after the changes');
+        const after = await call('streaming_diagnose', slowPod, { showJson: 0 });
+        console.log(indent(`verdict before: ${before.structuredContent?.verdict}; after: ${after.structuredContent?.verdict}`));
+    }
 }
 
 await client.close();
