@@ -68,6 +68,7 @@ function render(tools: { name: string; title?: string; description?: string; inp
         '| `TIMEOUT`, `CONNECTION`, `DNS`, `TLS` | no answer in time, a broken connection, a name that did not resolve, an untrusted certificate |',
         '| `NOT_A_REGISTRY`, `NO_KUBECONFIG`, `KUBECONFIG_UNUSABLE` | an endpoint answered in a shape we cannot use |',
         '| `CANCELLED` | the client cancelled the call |',
+        '| `ROLE_REQUIRED` | team server (`--auth entra`): the signed-in user lacks the app role the tool needs (`Streaming.Read`, or `Streaming.Operate` for a change); the text names it |',
         '| `DEADLINE` | the call did not finish within `--tool-timeout-seconds` (45 s); the text says which requests were made and the last one |',
         '| `TOOL_ERROR` | any other refusal; the text says which (e.g. a search with no topic words) |',
         '| `INTERNAL` | anything unexpected (a bug): the message without its stack; `--log-level debug` shows more |',

@@ -30,10 +30,14 @@ export interface EntraAuthSettings {
     now?: () => number;
 }
 
-/** A refusal the HTTP layer turns into 401 (invalid_token) or 403 (insufficient_scope), RFC 6750 §3.1. */
+/**
+ * A refusal the HTTP layer turns into 401 (invalid_token) or 403 (insufficient_scope), RFC 6750 §3.1, or
+ * 503 when the tenant's configuration or keys cannot be read (the token may be fine: a 401 would send the
+ * client back to sign in for nothing).
+ */
 export class AuthFailure extends Error {
     constructor(
-        readonly error: 'invalid_token' | 'insufficient_scope',
+        readonly error: 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable',
         message: string
     ) {
         super(message);
@@ -96,7 +100,7 @@ export function createEntraValidator(s: EntraAuthSettings): EntraValidator {
             try {
                 d = await discovered();
             } catch (e) {
-                throw new AuthFailure('invalid_token', `the token cannot be checked now: ${(e as Error).message}`);
+                throw new AuthFailure('temporarily_unavailable', `the token cannot be checked now: ${(e as Error).message}`);
             }
             let payload: JWTPayload;
             try {
@@ -109,6 +113,7 @@ export function createEntraValidator(s: EntraAuthSettings): EntraValidator {
                     ...(s.now ? { currentDate: new Date(s.now()) } : {})
                 }));
             } catch (e) {
+                if (e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid) throw new AuthFailure('temporarily_unavailable', 'the tenant keys cannot be read now');
                 throw new AuthFailure('invalid_token', describe(e));
             }
             if (String(payload.tid).toLowerCase() !== d.tid.toLowerCase()) throw new AuthFailure('invalid_token', 'the token was issued for another tenant');
@@ -133,6 +138,5 @@ function describe(e: unknown): string {
     if (e instanceof errors.JWKSNoMatchingKey) return 'the token was signed with a key the tenant does not publish';
     if (e instanceof errors.JWSSignatureVerificationFailed) return 'the token signature is not valid';
     if (e instanceof errors.JOSEAlgNotAllowed) return 'the token is not signed with RS256';
-    if (e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid) return 'the tenant keys cannot be read now';
     return 'the token is malformed';
 }

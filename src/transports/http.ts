@@ -234,6 +234,9 @@ async function signIn(entra: EntraValidator, header: string | null, publicOrigin
         return await entra.validate(token);
     } catch (e) {
         if (!(e instanceof AuthFailure)) throw e;
+        if (e.error === 'temporarily_unavailable') {
+            return Response.json({ error: e.error, error_description: e.message }, { status: 503, headers: { 'retry-after': '5' } });
+        }
         const header = challengeHeader(publicOrigin, { error: e.error, message: e.message }, entra.scopes);
         return e.error === 'insufficient_scope' ? forbiddenScope(header, e.message) : unauthorized(header, e.message);
     }

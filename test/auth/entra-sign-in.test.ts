@@ -128,3 +128,19 @@ describe('2025-era sessions', () => {
         expect((await asOther(operatorToken)).status).toBe(200);
     });
 });
+
+describe('when the tenant cannot be read', () => {
+    it('answers 503 with Retry-After (not 401: the token may be fine) and recovers on the next request', async () => {
+        const down = await startTeamServer({ sandbox: { behaviour: { faults: [{ path: '*/openid-configuration', status: 503, times: 1 }] } } });
+        try {
+            const token = await down.sb.entra.userToken('reader');
+            const send = () => fetch(down.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` }, body: initialize });
+            const first = await send();
+            expect(first.status).toBe(503);
+            expect(first.headers.get('retry-after')).toBe('5');
+            expect((await send()).status).toBe(200);
+        } finally {
+            await down.close();
+        }
+    });
+});
