@@ -10,6 +10,7 @@
  *
  * Fenced code blocks are skipped: they hold commands and payloads, not claims about this server.
  */
+import { CONVERSION_ERROR_CODES } from '../../src/streaming/image-rules.js';
 
 export interface Claim {
     kind: 'tool' | 'code';
@@ -20,17 +21,11 @@ export interface Claim {
 
 /**
  * Codes pages quote from Azure and AgentBaker, not finding codes of this server: the conversion error codes
- * (Learn: troubleshoot-artifact-streaming.md), the data plane's 404 code (azure-cli artifact_streaming.py
+ * (the domain's own list), the data plane's 404 code (azure-cli artifact_streaming.py
  * and its test recording) and the node provisioning exit code names (AgentBaker cse_helpers.sh).
  */
-export const EXTERNAL_CODES = new Set([
-    'UNKNOWN_ERROR',
-    'RESOURCE_NOT_FOUND',
-    'UNSUPPORTED_PLATFORM',
-    'NO_SUPPORTED_PLATFORM_FOUND',
-    'UNSUPPORTED_MEDIATYPE',
-    'UNSUPPORTED_ARTIFACT_TYPE',
-    'IMAGE_NOT_RUNNABLE',
+export const EXTERNAL_CODES = new Set<string>([
+    ...CONVERSION_ERROR_CODES,
     'OPERATION_UNKNOWN',
     'ERR_ARTIFACT_STREAMING_DOWNLOAD',
     'ERR_ARTIFACT_STREAMING_INSTALL',
