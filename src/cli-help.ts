@@ -5,7 +5,8 @@ import { defaultText, envName, flagName, FLAGS, type ConfigKey, type FlagSpec } 
 /** [flag, value placeholder, help line with its default]: one row per configuration flag. */
 export const FLAG_HELP: [flag: string, value: string, help: string][] = (Object.entries(FLAGS) as [ConfigKey, FlagSpec][]).map(([key, spec]) => {
     const stated = defaultText(key);
-    return [flagName(key), spec.value, stated === undefined ? spec.help : `${spec.help} (default ${stated})`];
+    const help = spec.multiple ? `${spec.help}; repeatable (environment: a comma list)` : spec.help;
+    return [flagName(key), spec.value, stated === undefined ? help : `${help} (default ${stated})`];
 });
 
 const COLUMN = 38;

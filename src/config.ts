@@ -22,11 +22,24 @@ export interface FlagSpec {
     optionalValue?: true;
     /** What --help states as the default when the schema's own default would read badly. */
     defaultText?: string;
+    /** May be given more than once (`--allowed-host a --allowed-host b`); from the environment: a comma list. */
+    multiple?: true;
 }
 
 const boolText = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform(v => v === true || v === 'true' || v === '1' || v === 'yes');
 const intText = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const CLOUD_NAMES = Object.keys(CLOUDS) as [CloudName, ...CloudName[]];
+
+/**
+ * Host names for the Host check: each a DNS name or IPv4 address (an IPv6 one bracketed), no scheme, port or
+ * path (the check compares names; any port passes), in the normal form validateHostHeader compares (lowercase).
+ * No wildcards: a suffix pattern would let a rebinding page pick a matching name.
+ */
+const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$|^\[[0-9a-f:.]+\]$/;
+const hostList = z
+    .union([z.string(), z.array(z.string())])
+    .transform(v => [v].flat().flatMap(s => s.split(',')).map(h => h.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(HOST_NAME, 'must be a host name such as acr-streaming-mcp.platform.svc.cluster.local (no scheme, port, path or wildcard)')));
 
 export const FLAGS = {
     transport: { schema: z.enum(['stdio', 'http']).default('stdio'), value: 'stdio|http', help: 'how clients connect' },
@@ -62,6 +75,13 @@ export const FLAGS = {
         help: 'Azure calls as the signed-in user (on-behalf-of; unset with --auth entra) or as the server\'s own identity'
     },
     publicUrl: { schema: z.url({ protocol: /^https?$/ }).optional(), value: 'URL', help: 'origin clients reach this server at (behind an ingress), for the OAuth metadata and as an accepted Host' },
+    allowedHost: {
+        // Unset: only the bind address's names and --public-url's host pass the DNS-rebinding check (src/transports/http.ts).
+        schema: hostList.optional(),
+        value: 'NAME',
+        multiple: true,
+        help: 'another Host name clients use, e.g. a Kubernetes Service\'s DNS names'
+    },
     httpMaxSessions: { schema: intText(1, 10_000).default(100), value: 'N', help: 'cap on open 2025-era HTTP sessions' },
     httpSessionIdleSeconds: { schema: intText(10, 86_400).default(1800), value: 'S', help: 'close an HTTP session idle this long' },
     httpMaxBodyBytes: { schema: intText(1024, 64 * 1024 * 1024).default(1024 * 1024), value: 'N', help: 'largest accepted HTTP request body' },
@@ -132,8 +152,8 @@ export const FLAG_NAMES = Object.keys(FLAGS).map(flagName);
 const FLAG_SPECS = Object.entries(FLAGS).map(([key, spec]: [string, FlagSpec]) => ({ key, flag: flagName(key), spec }));
 
 /** The option list for node:util parseArgs, flags only (cli-command.ts adds --help and --version). */
-export function parserOptions(): Record<string, { type: 'string' | 'boolean' }> {
-    return Object.fromEntries(FLAG_SPECS.map(({ flag, spec }) => [flag, { type: spec.boolean ? 'boolean' : 'string' }]));
+export function parserOptions(): Record<string, { type: 'string' | 'boolean'; multiple?: true }> {
+    return Object.fromEntries(FLAG_SPECS.map(({ flag, spec }) => [flag, { type: spec.boolean ? 'boolean' : 'string', ...(spec.multiple ? { multiple: true as const } : {}) }]));
 }
 
 /** The flags whose value may be left out, as they appear on the command line (`--sandbox`). */

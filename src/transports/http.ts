@@ -39,6 +39,8 @@ export interface HttpAppOptions {
     entra?: EntraValidator;
     /** The origin clients reach us at (--public-url), for the OAuth metadata; default http://<Host>. */
     publicOrigin?: string;
+    /** More Host names to accept (--allowed-host: e.g. a Kubernetes Service's DNS names), lowercase. */
+    allowedHosts?: readonly string[];
     maxBodyBytes: number;
     maxSessions: number;
     sessionIdleMs: number;
@@ -55,6 +57,7 @@ export function httpOptionsFrom(app: AppContext): HttpAppOptions {
         token: c.httpToken,
         entra: app.entra,
         publicOrigin: c.publicUrl ? new URL(c.publicUrl).origin : undefined,
+        allowedHosts: c.allowedHost,
         maxBodyBytes: c.httpMaxBodyBytes,
         maxSessions: c.httpMaxSessions,
         sessionIdleMs: c.httpSessionIdleSeconds * 1000
@@ -74,8 +77,9 @@ export function createHttpApp(app: AppContext, opts: HttpAppOptions) {
         log: app.log,
         now: opts.now
     });
-    // The public URL's host too: behind an ingress that keeps Host (deploy/README.md) requests arrive under it.
-    const allowedHosts = [...allowedHostnames(opts.host), ...(opts.publicOrigin ? [new URL(opts.publicOrigin).hostname] : [])];
+    // The public URL's host too: behind an ingress that keeps Host (deploy/README.md) requests arrive under it;
+    // and the names in-cluster clients call the Service by (--allowed-host), which no bind address implies.
+    const allowedHosts = [...allowedHostnames(opts.host), ...(opts.publicOrigin ? [new URL(opts.publicOrigin).hostname] : []), ...(opts.allowedHosts ?? [])];
     const allowedOrigins = localhostAllowedOrigins();
     const tokenDigest = opts.token ? sha256(opts.token) : undefined;
 

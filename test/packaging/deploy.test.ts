@@ -155,6 +155,10 @@ describe.skipIf(!KUBECTL)('deploy/ kustomize base (skipped: kubectl, which rende
         expect(mount?.readOnly).toBe(true);
         expect(deployment().spec.template.spec.volumes.find(v => v.name === mount?.name)?.secret?.secretName).toBeTruthy();
         expect(c.image).toMatch(/^acr-streaming-mcp:\d+\.\d+\.\d+$/);
+        // In-cluster clients reach the Service by its DNS names: the Host check must accept each of them.
+        const svc = find('Service');
+        const ns = svc.metadata.namespace ?? '';
+        expect(parsed.config.allowedHost).toEqual(expect.arrayContaining([svc.metadata.name, `${svc.metadata.name}.${ns}`, `${svc.metadata.name}.${ns}.svc`, `${svc.metadata.name}.${ns}.svc.cluster.local`]));
     });
 
     it('keeps a 2025-era client on the replica holding its session, for as long as the server keeps it', () => {

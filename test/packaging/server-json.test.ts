@@ -46,7 +46,7 @@ const serverJson = z.object({
 const pkg = read('package.json') as { name: string; version: string; mcpName?: string; bin: Record<string, string> };
 
 /** Flags that only configure the HTTP mode (listening, sign-in, per-user identity); the registry entry is for the stdio package. */
-const HTTP_ONLY = (key: string) => ['transport', 'host', 'port', 'auth', 'downstreamIdentity', 'publicUrl'].includes(key) || /^(http|entra)[A-Z]/.test(key);
+const HTTP_ONLY = (key: string) => ['transport', 'host', 'port', 'auth', 'downstreamIdentity', 'publicUrl', 'allowedHost'].includes(key) || /^(http|entra)[A-Z]/.test(key);
 
 function choicesOf(schema: z.ZodType): readonly string[] | undefined {
     const inner = schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema;
