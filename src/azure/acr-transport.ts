@@ -11,7 +11,7 @@ import { excerpt } from './names.js';
 import { reliabilityPolicies, rewritingHttpClient, type EndpointResolver, type RetrySettings } from './http-policies.js';
 import { loadRest, type RestModule } from './rest.js';
 import { SharedPromise } from './shared-promise.js';
-import { throttlePolicies } from './registry-throttle.js';
+import { registryGatePolicy } from './registry-throttle.js';
 
 export interface TransportSetup {
     agent?: Agent;
@@ -52,10 +52,8 @@ export class AcrTransport {
                 redirectOptions: { maxRetries: 0 },
                 userAgentOptions: { userAgentPrefix: 'acr-streaming-mcp' }
             });
-            // The gate goes around each attempt, outside its timeout; 429 retries beyond the reliability ones around it all (registry-throttle.ts).
-            const throttle = throttlePolicies({ maxRetryAfterMs: this.setup.retry.maxRetryAfterMs });
-            const [retry, ...perAttempt] = reliabilityPolicies(make, this.setup.retry);
-            for (const policy of [throttle.retry, retry!, throttle.gate, ...perAttempt]) pipeline.addPolicy(policy);
+            // The registry gate paces each attempt, outside its timeout and inside the retries (registry-throttle.ts).
+            for (const policy of reliabilityPolicies(make, this.setup.retry, [registryGatePolicy().gate])) pipeline.addPolicy(policy);
             const base = make.createDefaultHttpClient();
             const http = this.setup.resolveEndpoint ? rewritingHttpClient(base, this.setup.resolveEndpoint) : base;
             return { pipeline, http, make };

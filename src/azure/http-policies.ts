@@ -15,12 +15,18 @@
 import type { HttpClient, PipelinePolicy, PipelineRequest, PipelineResponse, RetryInformation, RetryModifiers, RetryStrategy } from '@azure/core-rest-pipeline';
 import { msLeft, noteAttempt, noteRetry, noteSending } from '../call-activity.js';
 import { ATTEMPT_TIMEOUT, TRANSPORT_CODES } from './errors.js';
+import { countAttempt, isRepeatable } from './request-attempts.js';
 import type { RestModule } from './rest.js';
 
 export interface RetrySettings {
     /** Per attempt, including reading the body. */
     timeoutMs: number;
     maxRetries: number;
+    /**
+     * Retries of a throttled request (429/503 with Retry-After), each after the wait the server asked for:
+     * more than maxRetries, since a registry's rate limit is normal operation during a scan (default 8).
+     */
+    maxThrottledRetries?: number;
     /** First backoff delay; doubles per retry with jitter. */
     retryDelayMs: number;
     maxRetryDelayMs: number;
@@ -35,13 +41,8 @@ export interface RetrySettings {
  */
 export const DEFAULT_RETRY: RetrySettings = { timeoutMs: 20_000, maxRetries: 3, retryDelayMs: 800, maxRetryDelayMs: 8_000, maxRetryAfterMs: 20_000 };
 
-/** POSTs that only read or mint tokens are safe to repeat; other POSTs retry only on throttling. */
-function isIdempotent(req: PipelineRequest | undefined): boolean {
-    if (!req) return false;
-    if (['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'].includes(req.method)) return true;
-    const path = new URL(req.url).pathname;
-    return /\/oauth2\/(exchange|token)$/.test(path) || /\/listClusterUserCredential$/i.test(path);
-}
+const DEFAULT_THROTTLED_RETRIES = 8;
+const throttledRetries = (s: RetrySettings) => s.maxThrottledRetries ?? DEFAULT_THROTTLED_RETRIES;
 
 /** Milliseconds from Retry-After / retry-after-ms, for 429 and 503 only. */
 export function retryAfterMs(res: PipelineResponse | undefined): number | undefined {
@@ -69,10 +70,10 @@ function backoff(retryCount: number, s: RetrySettings): RetryModifiers {
 function cappedThrottlingStrategy(s: RetrySettings): RetryStrategy {
     return {
         name: 'acrStreamingMcpCappedThrottling',
-        retry({ response }: RetryInformation): RetryModifiers {
+        retry({ retryCount, response }: RetryInformation): RetryModifiers {
             const after = retryAfterMs(response);
             if (after === undefined) return { skipStrategy: true };
-            return after <= s.maxRetryAfterMs ? { retryAfterInMs: after } : {};
+            return after <= s.maxRetryAfterMs && retryCount < throttledRetries(s) ? { retryAfterInMs: after } : {};
         }
     };
 }
@@ -82,15 +83,15 @@ function transientStrategy(s: RetrySettings): RetryStrategy {
     return {
         name: 'acrStreamingMcpTransient',
         retry({ retryCount, response, responseError }: RetryInformation): RetryModifiers {
-            if (retryAfterMs(response) !== undefined) return { skipStrategy: true };
+            if (retryAfterMs(response) !== undefined || retryCount >= s.maxRetries) return { skipStrategy: true };
             if (responseError && !response) {
                 const code = responseError.code;
                 const broken = code === ATTEMPT_TIMEOUT || (code !== undefined && TRANSPORT_CODES.has(code));
-                return broken && isIdempotent(responseError.request) ? backoff(retryCount, s) : { skipStrategy: true };
+                return broken && isRepeatable(responseError.request) ? backoff(retryCount, s) : { skipStrategy: true };
             }
             const status = response?.status ?? 0;
             const retriable = status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
-            return retriable && isIdempotent(response?.request) ? backoff(retryCount, s) : { skipStrategy: true };
+            return retriable && isRepeatable(response?.request) ? backoff(retryCount, s) : { skipStrategy: true };
         }
     };
 }
@@ -121,7 +122,6 @@ function withinDeadline(strategy: RetryStrategy): RetryStrategy {
  * the order retryPolicy runs them, within the deadline. The wait in ms, or undefined when the answer is final.
  */
 export function retryWait(info: RetryInformation, s: RetrySettings): number | undefined {
-    if (info.retryCount >= s.maxRetries) return undefined;
     for (const strategy of [cappedThrottlingStrategy(s), transientStrategy(s)]) {
         const m = withinDeadline(strategy).retry(info);
         // As retryPolicy does: a skipped or empty answer passes to the next strategy.
@@ -135,12 +135,10 @@ export function retryWait(info: RetryInformation, s: RetrySettings): number | un
  * aborted and fails as a RestError with code ATTEMPT_TIMEOUT, which says how many attempts were made.
  */
 function attemptTimeoutPolicy(rest: RestModule, s: RetrySettings): PipelinePolicy {
-    const attempts = new WeakMap<PipelineRequest, number>();
     return {
         name: 'acrStreamingMcpAttemptTimeout',
         async sendRequest(request, next) {
-            const attempt = (attempts.get(request) ?? 0) + 1;
-            attempts.set(request, attempt);
+            const attempt = countAttempt(request);
             const outer = request.abortSignal;
             const ac = new AbortController();
             let timedOut = false;
@@ -172,9 +170,49 @@ function attemptTimeoutPolicy(rest: RestModule, s: RetrySettings): PipelinePolic
     };
 }
 
-/** The reliability policies, outermost first: add them to a pipeline in this order. */
-export function reliabilityPolicies(rest: RestModule, s: RetrySettings): PipelinePolicy[] {
-    return [rest.retryPolicy([cappedThrottlingStrategy(s), transientStrategy(s)].map(withinDeadline), { maxRetries: s.maxRetries }), attemptTimeoutPolicy(rest, s)];
+/** The abort fan-out of each caller's signal: one listener on it, whatever the number of requests in flight. */
+const requestsOf = new WeakMap<NonNullable<PipelineRequest['abortSignal']>, Set<AbortController>>();
+
+/**
+ * Gives each request its own AbortSignal, aborted with the caller's. A scan sends hundreds of requests under one
+ * tool call's signal, and every layer below listens to the request's signal (the retry policy's waits, the
+ * attempt timeout, the registry gate, the HTTP client): on the call's signal that made one listener per request
+ * in flight, past Node's limit of 10 (MaxListenersExceededWarning, a sign of a leak that was not one). Now the
+ * call's signal carries one listener, which aborts the requests still registered under it.
+ */
+function requestSignalPolicy(): PipelinePolicy {
+    return {
+        name: 'acrStreamingMcpRequestSignal',
+        async sendRequest(request, next) {
+            const outer = request.abortSignal;
+            if (!outer || outer.aborted) return next(request);
+            let live = requestsOf.get(outer);
+            if (!live) {
+                const set = new Set<AbortController>();
+                outer.addEventListener('abort', () => set.forEach(c => c.abort((outer as { reason?: unknown }).reason)), { once: true });
+                requestsOf.set(outer, (live = set));
+            }
+            const own = new AbortController();
+            live.add(own);
+            request.abortSignal = own.signal;
+            try {
+                return await next(request);
+            } finally {
+                live.delete(own);
+                request.abortSignal = outer;
+            }
+        }
+    };
+}
+
+/**
+ * The reliability policies, outermost first: add them to a pipeline in this order. `aroundEachAttempt` goes
+ * inside the retries and outside the attempt timeout (the registry gate: a request waiting to retry holds no slot).
+ */
+export function reliabilityPolicies(rest: RestModule, s: RetrySettings, aroundEachAttempt: PipelinePolicy[] = []): PipelinePolicy[] {
+    const strategies = [cappedThrottlingStrategy(s), transientStrategy(s)].map(withinDeadline);
+    const retry = rest.retryPolicy(strategies, { maxRetries: Math.max(s.maxRetries, throttledRetries(s)) });
+    return [requestSignalPolicy(), retry, ...aroundEachAttempt, attemptTimeoutPolicy(rest, s)];
 }
 
 /** Maps a login server (host) to the origin that really serves it, or undefined for "no rewrite". */

@@ -1,21 +1,20 @@
 /**
- * Adapting to a registry's request-rate limit. ACR meters read and write operations per minute per service
- * tier (Learn: ACR service tiers, docs/sources.md) and answers 429 beyond it. One gate per login server
- * pauses every request to that registry until Retry-After has passed, and adapts two bounds the way TCP
- * adapts its window (additive increase, multiplicative decrease): the requests in flight, and, once the
- * registry has throttled, the request rate (a fast registry throttles a single sequential client too, so a
- * concurrency bound alone cannot get below its limit). Each 429 round halves both; each success grows them
- * back a little. A scan of a thousand repositories slows down to what the registry admits instead of failing.
+ * Pacing requests to a registry's request-rate limit. ACR meters read and write operations per minute per
+ * service tier (Learn: ACR service tiers, docs/sources.md) and answers 429 beyond it. One gate per login server
+ * adapts two bounds the way TCP adapts its window (additive increase, multiplicative decrease): the requests in
+ * flight, and, once the registry has throttled, the request rate (a fast registry throttles a single sequential
+ * client too, so a concurrency bound alone cannot get below its limit). Each 429 round halves both; each
+ * success grows them back a little. A scan of a thousand repositories slows down to what the registry admits.
  *
- * The gate wraps each attempt (see throttlePolicies for why), so the first 429 is seen at once.
+ * The gate only paces. Waiting out a 429's Retry-After is the retry policy's (http-policies.ts): one place for
+ * retry waits, capped and never past the call's deadline. The gate wraps each attempt, inside the retries, so
+ * the first 429 is seen at once and a request waiting to retry holds no slot.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline';
-import { retryAfterMs } from './http-policies.js';
 
 /** Requests in flight per registry at most: enough for a scan, far below what a Premium registry admits. */
 export const REGISTRY_MAX_CONCURRENCY = 16;
-/** Total time one request may spend waiting out 429s before its 429 is reported. */
-export const MAX_THROTTLE_WAIT_MS = 120_000;
 /**
  * Rate growth per success once pacing: 1 % (about 70 successes to double) back up to a quarter below the rate
  * that was throttled, then 0.1 % (some 700 successes to double) while probing above it, so the client regains
@@ -26,31 +25,8 @@ const PROBE_GROWTH = 1.001;
 /** Admissions remembered to measure the rate at which the registry started to throttle. */
 const RATE_WINDOW = 32;
 
-type Signal = AbortSignalLike;
-
-/** The subset of AbortSignal the pipeline hands over (core-rest-pipeline's AbortSignalLike). */
-type AbortSignalLike = Pick<AbortSignal, 'aborted' | 'addEventListener' | 'removeEventListener'>;
-
-function abortError(): Error {
-    const e = new Error('The operation was aborted.');
-    e.name = 'AbortError';
-    return e;
-}
-
-function sleep(ms: number, signal?: Signal): Promise<void> {
-    return new Promise((resolve, reject) => {
-        if (signal?.aborted) return reject(abortError());
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(abortError());
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
-    });
-}
+/** The request's signal: our own per request (http-policies.ts requestSignalPolicy), so a real AbortSignal. */
+type Signal = AbortSignal;
 
 export interface GateStats {
     throttled: number;
@@ -63,7 +39,6 @@ export interface GateStats {
 export class RegistryGate {
     private limit: number;
     private inFlight = 0;
-    private pausedUntil = 0;
     private lastDecrease = -Infinity;
     /** Minimum spacing of request starts; 0 until the registry first throttles. */
     private intervalMs = 0;
@@ -85,14 +60,12 @@ export class RegistryGate {
         return { throttled: this.throttled, limit: Math.floor(this.limit), ratePerSecond: this.intervalMs > 0 ? Math.round(1000 / this.intervalMs) : null };
     }
 
-    /** Waits for a free slot, outside any pause and at the paced rate; returns the time the request was admitted. */
+    /** Waits for a free slot and for the paced rate; returns the time the request was admitted. */
     async acquire(signal?: Signal): Promise<number> {
         for (;;) {
             const t = this.now();
-            const pause = this.pausedUntil - t;
-            if (pause > 0) await sleep(pause, signal);
-            else if (this.inFlight >= Math.floor(this.limit)) await this.waitForSlot(signal);
-            else if (this.intervalMs > 0 && this.nextStart > t) await sleep(this.nextStart - t, signal);
+            if (this.inFlight >= Math.floor(this.limit)) await this.waitForSlot(signal);
+            else if (this.intervalMs > 0 && this.nextStart > t) await delay(this.nextStart - t, undefined, signal ? { signal } : {});
             else {
                 this.inFlight++;
                 this.nextStart = Math.max(t, this.nextStart) + this.intervalMs;
@@ -108,10 +81,9 @@ export class RegistryGate {
         this.waiters.shift()?.();
     }
 
-    /** A 429 for a request admitted at `admittedAt`: pause everyone, and halve the bound once per round. */
-    onThrottled(waitMs: number, admittedAt: number): void {
+    /** A 429 for a request admitted at `admittedAt`: halve both bounds, once per round of 429s. */
+    onThrottled(admittedAt: number): void {
         this.throttled++;
-        this.pausedUntil = Math.max(this.pausedUntil, this.now() + waitMs);
         if (admittedAt > this.lastDecrease) {
             this.limit = Math.max(1, Math.floor(this.limit / 2));
             // Half the rate that was throttled; a burst (no spacing to measure) starts at 1,000 per second.
@@ -119,7 +91,7 @@ export class RegistryGate {
             this.throttledAtMs = Math.max(observed, this.intervalMs);
             this.intervalMs = Math.max(this.intervalMs * 2, 2 * observed, 1);
             this.lastDecrease = this.now();
-            // The next measurement starts after the pause: spacing across it says nothing about the rate.
+            // The next measurement starts afresh: the spacing across the retries' waits says nothing about the rate.
             this.starts.length = 0;
         }
     }
@@ -147,7 +119,7 @@ export class RegistryGate {
             const onAbort = () => {
                 const i = this.waiters.indexOf(wake);
                 if (i >= 0) this.waiters.splice(i, 1);
-                reject(abortError());
+                reject(new DOMException('The operation was aborted.', 'AbortError'));
             };
             if (signal?.aborted) return onAbort();
             signal?.addEventListener('abort', onAbort, { once: true });
@@ -156,14 +128,8 @@ export class RegistryGate {
     }
 }
 
-/**
- * The two policies sharing one gate per host. `retry` sits before the reliability policy and re-runs a
- * request whose attempts all ended in 429 (within MAX_THROTTLE_WAIT_MS); `gate` sits after it, around each
- * single attempt, so a request sleeping between attempts holds no slot and every attempt, first or retried,
- * waits out the registry's pause and respects the current bound.
- */
-export function throttlePolicies(opts: { maxRetryAfterMs: number; now?: () => number }) {
-    const now = opts.now ?? Date.now;
+/** The gate policy, one gate per host: it goes around each attempt (reliabilityPolicies' aroundEachAttempt). */
+export function registryGatePolicy(now: () => number = Date.now) {
     const gates = new Map<string, RegistryGate>();
     const gateFor = (url: string) => {
         const host = new URL(url).host;
@@ -171,33 +137,21 @@ export function throttlePolicies(opts: { maxRetryAfterMs: number; now?: () => nu
         if (!g) gates.set(host, (g = new RegistryGate(REGISTRY_MAX_CONCURRENCY, now)));
         return g;
     };
-    const retry: PipelinePolicy = {
-        name: 'acrStreamingMcpThrottleRetry',
-        async sendRequest(request, next) {
-            const started = now();
-            for (;;) {
-                const res = await next(request);
-                const wait = res.status === 429 ? (retryAfterMs(res) ?? 1_000) : undefined;
-                if (wait === undefined || wait > opts.maxRetryAfterMs || now() - started + wait > MAX_THROTTLE_WAIT_MS) return res;
-                // The gate holds every request to this registry until the pause is over; the next attempt waits there.
-            }
-        }
-    };
     const gate: PipelinePolicy = {
-        name: 'acrStreamingMcpThrottleGate',
+        name: 'acrStreamingMcpRegistryGate',
         async sendRequest(request, next) {
             const g = gateFor(request.url);
-            const admittedAt = await g.acquire(request.abortSignal);
+            const admittedAt = await g.acquire(request.abortSignal as Signal | undefined);
             let res: PipelineResponse;
             try {
                 res = await next(request);
             } finally {
                 g.release();
             }
-            if (res.status === 429) g.onThrottled(retryAfterMs(res) ?? 1_000, admittedAt);
+            if (res.status === 429) g.onThrottled(admittedAt);
             else if (res.status < 500) g.onSuccess();
             return res;
         }
     };
-    return { retry, gate, stats: (host: string) => gates.get(host)?.stats() };
+    return { gate, stats: (host: string) => gates.get(host)?.stats() };
 }

@@ -8,7 +8,6 @@
  *
  * Kept for a minute per cluster and namespace, so the pages after the first cost nothing.
  */
-import { setMaxListeners } from 'node:events';
 import type { AzureAccess, ClusterInfo, ImageRef, RegistryInfo } from '../../azure/azure-access.js';
 import { mapLimit } from '../../azure/concurrency.js';
 import { judgeImage, type ClusterImage, type ImageRun } from '../../streaming/cluster-ranking.js';
@@ -68,8 +67,6 @@ interface PodEntry {
 
 async function readCluster(azure: AzureAccess, req: ClusterScanRequest, signal: AbortSignal, registeredTools: ReadonlySet<string>): Promise<ClusterSnapshot> {
     const o = { abortSignal: signal };
-    // Dozens of requests in flight each listen to the one signal: that is expected, not a leak.
-    setMaxListeners(256, signal);
     const cluster = await azure.findCluster(req.cluster, { ...o, ...(req.resourceGroup ? { resourceGroup: req.resourceGroup } : {}) });
     const [pools, kube] = await Promise.all([read(signal, () => azure.listAgentPools(cluster, o)), azure.kube(cluster, o)]);
     const [pods, events, nodes] = await Promise.all([

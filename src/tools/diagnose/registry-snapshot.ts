@@ -7,7 +7,6 @@
  *
  * A snapshot is kept for a minute per registry and prefix, so the pages after the first cost no listing.
  */
-import { setMaxListeners } from 'node:events';
 import type { AzureAccess, ListedImage, RegistryInfo } from '../../azure/azure-access.js';
 import { mapLimit } from '../../azure/concurrency.js';
 import { MAX_SCOPES_PER_TOKEN } from '../../azure/scope-tokens.js';
@@ -39,8 +38,6 @@ export function registrySnapshot(azure: AzureAccess, reg: RegistryInfo, prefix: 
 }
 
 async function readSnapshot(azure: AzureAccess, reg: RegistryInfo, prefix: string, signal: AbortSignal, progress: ScanProgress): Promise<Snapshot> {
-    // Dozens of requests in flight each listen to the one signal: that is expected, not a leak.
-    setMaxListeners(256, signal);
     const { names, truncated } = await catalog(azure, reg, prefix, signal);
     const authorized = new Map<number, Promise<void>>();
     const authorize = (i: number) => {

@@ -1,6 +1,7 @@
 /**
  * streaming_scan_registry on a generated registry of 1,000 repositories / 5,000 images whose request-rate limit
- * is far below what the scan would like to send: it finishes, absorbs the 429s, and ranks what it listed.
+ * is far below what the scan would like to send: it finishes, absorbs the 429s, and ranks what it listed;
+ * and its thousands of requests under one call's signal raise no MaxListenersExceededWarning.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWorld } from '../../../src/sandbox/world/generate-world.js';
@@ -14,12 +15,18 @@ import { structuredOf } from '../../helpers/structured.js';
 const world = generateWorld({ repositories: 1000, imagesPerRepository: 5, behaviour: { registryRateLimits: { Premium: { readOpsPerMinute: 12_000, burst: 4 } } } });
 
 let t: SandboxApp;
+const listenerWarnings: string[] = [];
+const onWarning = (w: Error) => void (w.name === 'MaxListenersExceededWarning' && listenerWarnings.push(w.message));
 beforeAll(async () => {
+    process.on('warning', onWarning);
     // The call's own deadline (--tool-timeout-seconds, 45 s by default) is not what this test is about either:
     // on a loaded 2-core machine the scan takes longer, so it gets the same room as the test.
     t = await startSandboxApp({ sandbox: { world }, config: { toolTimeoutSeconds: 280 } });
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+    process.off('warning', onWarning);
+    await t?.close();
+});
 
 describe('streaming_scan_registry at scale, under the registry rate limit', () => {
     // Not a time limit on the scan (that is bench/): a loaded machine needs far longer than vitest's default.
@@ -56,5 +63,8 @@ describe('streaming_scan_registry at scale, under the registry rate limit', () =
         // A long scan says how far it got.
         expect(progress.length).toBeGreaterThan(1);
         expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+        // Each request has its own signal under the call's (one listener there), not a listener per request on it.
+        await new Promise(resolve => setImmediate(resolve));
+        expect(listenerWarnings).toEqual([]);
     });
 });
