@@ -106,8 +106,9 @@ const pickMix = listed => {
 
 /**
  * The same mix in this process (tsc output, in-memory client, the sandbox beside it), measuring the live heap
- * after a forced GC with the sandbox's request log emptied first: the log keeps every request the emulator
- * answered (tests and benches read it), which is the emulator's memory, not the server's.
+ * after a forced GC with the sandbox's request log emptied first: the log keeps the latest requests the
+ * emulator answered (tests and benches read it; bounded, docs/sandbox.md), which is the emulator's memory,
+ * not the server's.
  */
 async function inProcess() {
     v8.setFlagsFromString('--expose_gc');
@@ -119,16 +120,16 @@ async function inProcess() {
     try {
         const pick = pickMix((await conn.client.listTools()).tools.map(t => t.name));
         await drive(conn, WARMUP, pick.fn);
-        const logWarm = sb.requestLog.entries().length;
         const warmWithLog = heapMb();
         sb.requestLog.clear();
         const warm = heapMb();
         const errors = await drive(conn, CALLS, pick.fn);
-        const logEntries = sb.requestLog.entries().length + logWarm;
         const endWithLog = heapMb();
+        // mark() counts every request recorded, also those the bounded log no longer keeps.
+        const logEntries = sb.requestLog.mark();
         sb.requestLog.clear();
         const end = heapMb();
-        return { tools: pick.names, warmWithLog, endWithLog, warm, end, logEntries, growth: growth(warm, end), growthWithLog: growth(warmWithLog, endWithLog), errors };
+        return { tools: pick.names, warmWithLog, endWithLog, warm, end, logEntries, logCapacity: sb.requestLog.capacity, growth: growth(warm, end), growthWithLog: growth(warmWithLog, endWithLog), errors };
     } finally {
         await conn.close();
         await sb.close();
@@ -153,7 +154,7 @@ export default {
                 met: ours.growthFromWarm <= 0.1
             },
             {
-                measure: `live heap growth over ${CALLS.toLocaleString('en')} calls, in process, the sandbox's request log emptied (${inproc.warm} → ${inproc.end} MB; with the log ${inproc.warmWithLog} → ${inproc.endWithLog} MB, ${inproc.logEntries} entries)`,
+                measure: `live heap growth over ${CALLS.toLocaleString('en')} calls, in process, the sandbox's request log emptied (${inproc.warm} → ${inproc.end} MB; with the log ${inproc.warmWithLog} → ${inproc.endWithLog} MB, ${inproc.logEntries} requests, the last ${inproc.logCapacity.toLocaleString('en')} kept)`,
                 ours: pct(inproc.growth),
                 peer: null,
                 ratio: null,
@@ -167,12 +168,12 @@ export default {
                 ['server', 'tools in the mix', 'RSS idle MB (raw / after GC)', `after ${WARMUP} calls`, `after ${CALLS} more`, 'live heap MB warm → end', 'RSS growth after GC', 'raw RSS growth', 'errors'],
                 [row('ours (`--sandbox`, stdio)', ours.tools.join(', '), ours), row('server-everything (stdio)', 'echo', peer)]
             ),
-            `Raw RSS every 1,000 calls (ours, MB): ${ours.series.map(([n, mb]) => `${n / 1000}k ${mb}`).join(' · ')}. ${IN_FLIGHT} calls in flight; RSS from /proc, "after GC" from a forced collection in the server (lib/gc-probe.mjs, --expose-gc). The sandbox runs inside our server's process, so its memory counts too, and its request log keeps every request it answered (${inproc.logEntries} after the in-process run).`,
+            `Raw RSS every 1,000 calls (ours, MB): ${ours.series.map(([n, mb]) => `${n / 1000}k ${mb}`).join(' · ')}. ${IN_FLIGHT} calls in flight; RSS from /proc, "after GC" from a forced collection in the server (lib/gc-probe.mjs, --expose-gc). The sandbox runs inside our server's process, so its memory counts too, and its request log keeps the last ${inproc.logCapacity.toLocaleString('en')} requests it answered (of ${inproc.logEntries} in the in-process run).`,
             table(
                 ['in process (server + sandbox, in-memory client)', 'live heap after GC, warm MB', `after ${CALLS} more`, 'growth', 'errors'],
                 [
                     ["sandbox's request log emptied before each measurement", inproc.warm, inproc.end, pct(inproc.growth), inproc.errors],
-                    ['request log kept', inproc.warmWithLog, inproc.endWithLog, pct(inproc.growthWithLog), null]
+                    [`request log kept (the last ${inproc.logCapacity.toLocaleString('en')})`, inproc.warmWithLog, inproc.endWithLog, pct(inproc.growthWithLog), null]
                 ]
             )
         ];

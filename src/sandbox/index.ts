@@ -63,6 +63,8 @@ export interface StartSandboxOptions {
     behaviour?: Partial<Omit<WorldBehaviour, 'faults'>> & { faults?: FaultInput[] };
     /** Clock for time-driven transitions (tests). Default Date.now. */
     now?: () => number;
+    /** How many of the latest requests `requestLog` keeps (default DEFAULT_REQUEST_LOG_CAPACITY, 10,000; docs/sandbox.md). */
+    requestLogCapacity?: number;
 }
 
 export interface Sandbox {
@@ -105,7 +107,7 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sand
     const loginServers = world.registries.map(r => `${r.name.toLowerCase()}.azurecr.io`);
     const cert = await createCertificate(loginServers);
     const state = new SandboxState(world, now, now());
-    const log = new RequestLog();
+    const log = new RequestLog(opts.requestLogCapacity);
     const faults = new Faults(world.behaviour.faults);
     const listeners: Listener[] = [];
     const keys = new EntraKeys();

@@ -150,6 +150,23 @@ describe('sandbox HTTPS front', () => {
         expect(sb.requestLog.depth()).toBe(0);
     });
 
+    it('keeps only the latest requests, and says so rather than answer with part of what was asked', async () => {
+        sb = await startSandbox({ requestLogCapacity: 2 });
+        const client = acrClient(sb);
+        const get = () => client.registries.get('rg-registry', 'contosoacr');
+        await get();
+        const marker = sb.requestLog.mark();
+        await get();
+        await get();
+        expect(() => sb!.requestLog.entries()).toThrow(/1 of the 3 requests asked for fell out of its 2 entries; start the sandbox with requestLogCapacity ≥ 3/);
+        expect(sb.requestLog.since(marker).map(e => e.status)).toEqual([200, 200]);
+        sb.requestLog.clear();
+        expect(() => sb!.requestLog.since(marker)).toThrow(/cleared after marker/);
+        await get();
+        expect(sb.requestLog.entries()).toHaveLength(1);
+        expect(sb.requestLog.since(sb.requestLog.mark())).toEqual([]);
+    });
+
     it('rejects a fault without status or action', async () => {
         sb = await startSandbox();
         expect(() => sb!.faults.add({ path: '/x' })).toThrow(/needs a "status" or an "action"/);
