@@ -6,13 +6,12 @@
  * one in http.test.ts, http-connections.test.ts and http-session-flood.test.ts.
  */
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as V1HttpTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { startHttpServer } from '../../src/transports/http.js';
 import { initializeBody, MCP_HEADERS, rawHttp, rawSocket, type Probe } from '../helpers/http-raw.js';
-import { testApp } from '../helpers/mcp.js';
+import { serveHttpForSuite } from '../helpers/http-suite.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const TOKEN = 'abuse-test-token-0123456789';
@@ -22,11 +21,7 @@ const MAX_BODY = 64 * 1024;
 const limits = { headersTimeoutMs: 300, requestTimeoutMs: 600, keepAliveTimeoutMs: 300, maxConnections: 64, connectionsCheckingIntervalMs: 50 };
 const WAIT = 20_000;
 
-let srv: Awaited<ReturnType<typeof startHttpServer>>;
-beforeAll(async () => {
-    srv = await startHttpServer(await testApp(), { host: '127.0.0.1', token: TOKEN, maxBodyBytes: MAX_BODY, maxSessions: CAP, sessionIdleMs: 60_000, limits, port: 0 });
-});
-afterAll(() => srv?.close());
+const http = serveHttpForSuite({ host: '127.0.0.1', token: TOKEN, maxBodyBytes: MAX_BODY, maxSessions: CAP, sessionIdleMs: 60_000, limits });
 
 interface Worker {
     name: string;
@@ -42,12 +37,12 @@ async function worker(name: string, stop: () => boolean): Promise<Worker> {
     let close: () => Promise<void>;
     if (name === 'v1 SDK') {
         const client = new V1Client({ name, version: '1' });
-        await client.connect(new V1HttpTransport(srv.url, { requestInit: { headers: auth } }));
+        await client.connect(new V1HttpTransport(http.url, { requestInit: { headers: auth } }));
         call = () => client.callTool({ name: 'streaming_search_docs', arguments: { query: 'pull secret' } }) as Promise<{ isError?: unknown }>;
         close = () => client.close();
     } else {
         const client = new Client({ name, version: '1' }, { versionNegotiation: { mode: name === '2026-07-28' ? 'auto' : 'legacy' } });
-        await client.connect(new StreamableHTTPClientTransport(srv.url, { requestInit: { headers: auth } }));
+        await client.connect(new StreamableHTTPClientTransport(http.url, { requestInit: { headers: auth } }));
         call = () => client.callTool({ name: 'streaming_search_docs', arguments: { query: 'pull secret' } });
         close = () => client.close();
     }
@@ -68,7 +63,7 @@ async function worker(name: string, stop: () => boolean): Promise<Worker> {
 
 /** A request whose headers trickle in, one line every 50 ms, until the server gives up on it. */
 async function slowHeaders(): Promise<Probe> {
-    const p = await rawSocket(srv.port, 'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    const p = await rawSocket(http.port, 'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n');
     const drip = setInterval(() => (p.closed() ? clearInterval(drip) : p.socket.write('x-pad: 1\r\n')), 50);
     return p;
 }
@@ -76,7 +71,7 @@ async function slowHeaders(): Promise<Probe> {
 /** An unauthenticated POST whose body never ends: the answer can only come from the headers. */
 function unauthenticatedEndlessBody(): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port: srv.port, method: 'POST', path: '/mcp', headers: { ...MCP_HEADERS, 'transfer-encoding': 'chunked' } }, res => {
+        const req = httpRequest({ host: '127.0.0.1', port: http.port, method: 'POST', path: '/mcp', headers: { ...MCP_HEADERS, 'transfer-encoding': 'chunked' } }, res => {
             resolve(res.statusCode ?? 0);
             req.destroy();
         });
@@ -97,20 +92,20 @@ describe('abuse while real clients work', () => {
 
             // Sockets that hog the server: silent, trickling headers, a body that never completes.
             const hogs = [
-                ...(await times(10, () => rawSocket(srv.port))),
+                ...(await times(10, () => rawSocket(http.port))),
                 ...(await times(3, slowHeaders)),
-                ...(await times(3, () => rawSocket(srv.port, `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"jsonrpc"`)))
+                ...(await times(3, () => rawSocket(http.port, `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"jsonrpc"`)))
             ];
             const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: 'x'.repeat(2 * MAX_BODY) } });
             const statuses = (rs: { status: number }[]) => rs.map(r => r.status);
             const [oversized, chunked, flood, host, origin, missing, wrong, endless] = await Promise.all([
-                times(3, () => rawHttp(srv.port, 'POST', '/mcp', { ...MCP_HEADERS, ...auth }, big)),
-                times(3, () => rawHttp(srv.port, 'POST', '/mcp', { ...MCP_HEADERS, ...auth, 'transfer-encoding': 'chunked' }, big)),
-                times(CAP * 4, () => rawHttp(srv.port, 'POST', '/mcp', { ...MCP_HEADERS, ...auth }, initializeBody('flood'))),
-                times(3, () => rawHttp(srv.port, 'POST', '/mcp', { ...MCP_HEADERS, ...auth, host: 'evil.example' }, initializeBody())),
-                times(3, () => rawHttp(srv.port, 'POST', '/mcp', { ...MCP_HEADERS, ...auth, origin: 'http://evil.example' }, initializeBody())),
-                times(3, () => rawHttp(srv.port, 'POST', '/mcp', MCP_HEADERS, initializeBody())),
-                times(3, () => rawHttp(srv.port, 'POST', '/mcp', { ...MCP_HEADERS, Authorization: `Bearer ${TOKEN}x` }, initializeBody())),
+                times(3, () => rawHttp(http.port, 'POST', '/mcp', { ...MCP_HEADERS, ...auth }, big)),
+                times(3, () => rawHttp(http.port, 'POST', '/mcp', { ...MCP_HEADERS, ...auth, 'transfer-encoding': 'chunked' }, big)),
+                times(CAP * 4, () => rawHttp(http.port, 'POST', '/mcp', { ...MCP_HEADERS, ...auth }, initializeBody('flood'))),
+                times(3, () => rawHttp(http.port, 'POST', '/mcp', { ...MCP_HEADERS, ...auth, host: 'evil.example' }, initializeBody())),
+                times(3, () => rawHttp(http.port, 'POST', '/mcp', { ...MCP_HEADERS, ...auth, origin: 'http://evil.example' }, initializeBody())),
+                times(3, () => rawHttp(http.port, 'POST', '/mcp', MCP_HEADERS, initializeBody())),
+                times(3, () => rawHttp(http.port, 'POST', '/mcp', { ...MCP_HEADERS, Authorization: `Bearer ${TOKEN}x` }, initializeBody())),
                 times(3, unauthenticatedEndlessBody)
             ]);
             expect(statuses(oversized)).toEqual([413, 413, 413]);

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as V1HttpTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createAzureAccess } from '../../src/azure/azure-access.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { startHttpServer } from '../../src/transports/http.js';
 import { azureOptionsForSandbox } from '../../src/wiring/sandbox-azure.js';
+import { serveHttpForSuite } from '../helpers/http-suite.js';
 import { testApp } from '../helpers/mcp.js';
 import { closeAfterTest } from '../helpers/close-after-test.js';
 import { FAST_RETRY } from '../helpers/sandbox-app.js';
@@ -13,17 +13,11 @@ import { waitFor } from '../helpers/wait-for.js';
 
 const SLOW_MS = 8_000;
 let sb: Sandbox;
-let srv: Awaited<ReturnType<typeof startHttpServer>>;
-
-beforeAll(async () => {
+const http = serveHttpForSuite({ host: '127.0.0.1', maxBodyBytes: 1 << 20, maxSessions: 10, sessionIdleMs: 60_000 }, async () => {
     sb = await startSandbox();
-    const app = await testApp({}, { azure: () => createAzureAccess(azureOptionsForSandbox(sb, { retry: { ...FAST_RETRY, timeoutMs: 30_000 } })) });
-    srv = await startHttpServer(app, { host: '127.0.0.1', port: 0, maxBodyBytes: 1 << 20, maxSessions: 10, sessionIdleMs: 60_000 });
+    return testApp({}, { azure: () => createAzureAccess(azureOptionsForSandbox(sb, { retry: { ...FAST_RETRY, timeoutMs: 30_000 } })) });
 });
-afterAll(async () => {
-    await srv.close();
-    await sb.close();
-});
+afterAll(() => sb?.close());
 
 /** The ARM registry list answers only after SLOW_MS; a cancelled call must abort that request early. */
 async function slowRegistryListAbortedEarly(cancel: (ac: AbortController) => Promise<unknown>) {
@@ -49,14 +43,14 @@ describe('cancellation over HTTP reaches the tool and its Azure calls', () => {
     it('for a 2025-era client (sessionful)', async () => {
         const client = new V1Client({ name: 'v1', version: '1' });
         closeAfterTest(client);
-        await client.connect(new V1HttpTransport(srv.url));
+        await client.connect(new V1HttpTransport(http.url));
         await slowRegistryListAbortedEarly(ac => client.callTool({ name: 'acr_list_registries', arguments: {} }, undefined, { signal: ac.signal }));
     });
 
     it('for a 2026-07-28 client', async () => {
         const client = new Client({ name: 'v2', version: '1' }, { versionNegotiation: { mode: 'auto' } });
         closeAfterTest(client);
-        await client.connect(new StreamableHTTPClientTransport(srv.url));
+        await client.connect(new StreamableHTTPClientTransport(http.url));
         expect(client.getProtocolEra()).toBe('modern');
         await slowRegistryListAbortedEarly(ac => client.callTool({ name: 'acr_list_registries', arguments: {} }, { signal: ac.signal }));
     });

@@ -2,31 +2,23 @@
  * Idle and slow connections are reaped, and the number of connections is capped. Raw sockets on 127.0.0.1;
  * the server runs with small limits so each reaping is observed by polling, never by a timed assertion.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../src/app-context.js';
-import { startHttpServer } from '../../src/transports/http.js';
+import { describe, expect, it } from 'vitest';
 import { MCP_HEADERS as mcpHeaders, rawSocket } from '../helpers/http-raw.js';
-import { testApp } from '../helpers/mcp.js';
+import { serveHttpForSuite } from '../helpers/http-suite.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const limits = { headersTimeoutMs: 300, requestTimeoutMs: 600, keepAliveTimeoutMs: 300, maxConnections: 4, connectionsCheckingIntervalMs: 50 };
 const opts = { host: '127.0.0.1', maxBodyBytes: 64 * 1024, maxSessions: 10, sessionIdleMs: 60_000, limits };
 
-let app: AppContext;
-let srv: Awaited<ReturnType<typeof startHttpServer>>;
-beforeAll(async () => {
-    app = await testApp();
-    srv = await startHttpServer(app, { ...opts, port: 0 });
-});
-afterAll(() => srv.close());
+const http = serveHttpForSuite(opts);
 
-const probe = (first?: string) => rawSocket(srv.port, first);
+const probe = (first?: string) => rawSocket(http.port, first);
 
 const WAIT = 15_000;
 
 /** A 2025-era session past its handshake; returns its id. */
 async function openSession(): Promise<string> {
-    const init = await fetch(srv.url, {
+    const init = await fetch(http.url, {
         method: 'POST',
         headers: mcpHeaders,
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } })
@@ -34,7 +26,7 @@ async function openSession(): Promise<string> {
     await init.body?.cancel();
     const id = init.headers.get('mcp-session-id')!;
     const headers = { ...mcpHeaders, 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' };
-    await (await fetch(srv.url, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) })).body?.cancel();
+    await (await fetch(http.url, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) })).body?.cancel();
     return id;
 }
 
@@ -76,7 +68,7 @@ describe('HTTP connection limits', () => {
         await waitFor(() => extra.closed(), WAIT, 'the connection beyond the cap to be dropped');
         expect(extra.received()).toBe('');
         await waitFor(() => held.every(p => p.closed()), WAIT, 'the held connections to be reaped');
-        expect((await fetch(new URL('/healthz', srv.url))).status).toBe(200);
+        expect((await fetch(new URL('/healthz', http.url))).status).toBe(200);
     });
 
     it('leaves a listening GET stream open however long it lasts (request timeouts cover receiving the request only)', async () => {

@@ -1,43 +1,20 @@
 /** HTTP details of /mcp and /healthz, probed with raw sockets on 127.0.0.1 so nothing is normalised for us. */
-import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../src/app-context.js';
-import { startHttpServer } from '../../src/transports/http.js';
-import { testApp } from '../helpers/mcp.js';
+import { describe, expect, it } from 'vitest';
+import { rawSocket, type Probe } from '../helpers/http-raw.js';
+import { serveHttpForSuite } from '../helpers/http-suite.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const opts = { host: '127.0.0.1', token: TOKEN, maxBodyBytes: 64 * 1024, maxSessions: 10, sessionIdleMs: 60_000 };
 const WAIT = 15_000;
 
-let app: AppContext;
-let srv: Awaited<ReturnType<typeof startHttpServer>>;
-beforeAll(async () => {
-    app = await testApp();
-    srv = await startHttpServer(app, { ...opts, port: 0 });
-});
-afterAll(() => srv.close());
+const http = serveHttpForSuite(opts);
 
-interface Exchange {
-    socket: Socket;
-    received: () => string;
-    closed: () => boolean;
-}
-
-async function send(raw: string): Promise<Exchange> {
-    const socket = connect(srv.port, '127.0.0.1');
-    let received = '';
-    let closed = false;
-    socket.on('data', d => (received += d));
-    socket.on('close', () => (closed = true));
-    socket.on('error', () => undefined);
-    await new Promise<void>(resolve => socket.once('connect', () => resolve()));
-    socket.write(raw);
-    return { socket, received: () => received, closed: () => closed };
-}
+/** One raw request (or the start of one) on a new socket. */
+const send = (raw: string): Promise<Probe> => rawSocket(http.port, raw);
 
 /** Status line, headers and body of the first response once it has fully arrived (Content-Length or chunked). */
-async function response(x: Exchange) {
+async function response(x: Probe) {
     return waitFor(() => parseResponse(x.received()), WAIT, 'a complete response');
 }
 
@@ -75,7 +52,7 @@ const initialize = JSON.stringify({
 
 function post(target: string, body: string, extra = '') {
     return (
-        `POST ${target} HTTP/1.1\r\nHost: 127.0.0.1:${srv.port}\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\n` +
+        `POST ${target} HTTP/1.1\r\nHost: 127.0.0.1:${http.port}\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\n` +
         `Accept: application/json, text/event-stream\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`
     );
 }
@@ -107,7 +84,7 @@ describe('the listening GET stream', () => {
 
 describe('request targets', () => {
     it('serves an absolute-form request target (RFC 9112 §3.2.2) like the origin form', async () => {
-        const r = await response(await send(post(`http://127.0.0.1:${srv.port}/mcp`, initialize, 'Connection: close\r\n')));
+        const r = await response(await send(post(`http://127.0.0.1:${http.port}/mcp`, initialize, 'Connection: close\r\n')));
         expect(r.status).toBe(200);
         expect(r.headers['mcp-session-id']).toMatch(/^[0-9a-f-]{36}$/);
     });

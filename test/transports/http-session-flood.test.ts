@@ -3,37 +3,31 @@
  * out: at the cap the server evicts an idle session (unused ones first, then the least recently used),
  * never one with a request in flight, and says so in the log.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as V1HttpTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { AppContext } from '../../src/app-context.js';
 import { createLogger } from '../../src/log.js';
-import { createHttpApp, startHttpServer } from '../../src/transports/http.js';
+import { createHttpApp } from '../../src/transports/http.js';
 import { initializeBody, MCP_HEADERS as mcpHeaders } from '../helpers/http-raw.js';
+import { serveHttpForSuite } from '../helpers/http-suite.js';
 import { testApp } from '../helpers/mcp.js';
 
 const CAP = 5;
 const opts = { host: '127.0.0.1', maxBodyBytes: 64 * 1024, maxSessions: CAP, sessionIdleMs: 60_000 };
 const initialize = initializeBody('flood');
 
-let app: AppContext;
 const logLines: string[] = [];
-let srv: Awaited<ReturnType<typeof startHttpServer>>;
-beforeAll(async () => {
-    app = await testApp({}, { log: createLogger('debug', line => logLines.push(line)) });
-    srv = await startHttpServer(app, { ...opts, port: 0 });
-});
-afterAll(() => srv.close());
+const http = serveHttpForSuite(opts, () => testApp({}, { log: createLogger('debug', line => logLines.push(line)) }));
 
 async function flood(n: number) {
-    const res = await Promise.all(Array.from({ length: n }, () => fetch(srv.url, { method: 'POST', headers: mcpHeaders, body: initialize })));
+    const res = await Promise.all(Array.from({ length: n }, () => fetch(http.url, { method: 'POST', headers: mcpHeaders, body: initialize })));
     await Promise.all(res.map(r => r.body?.cancel()));
     return res.map(r => r.status);
 }
 
 async function v1Client() {
     const client = new V1Client({ name: 'real', version: '1' });
-    const transport = new V1HttpTransport(srv.url);
+    const transport = new V1HttpTransport(http.url);
     await client.connect(transport);
     return { client, transport };
 }
@@ -61,7 +55,7 @@ describe('a flood of bare initialize requests', () => {
 describe('eviction at the session cap (in-process, own clock)', () => {
     it('evicts the least recently used idle session, answers its next request 404, and never evicts one with a response open', async () => {
         let clock = 0;
-        const web = createHttpApp(app, { ...opts, maxSessions: 2, now: () => clock });
+        const web = createHttpApp(http.app, { ...opts, maxSessions: 2, now: () => clock });
         const post = (body: string, headers: Record<string, string> = {}) =>
             web.fetch(new Request('http://localhost/mcp', { method: 'POST', headers: { ...mcpHeaders, host: 'localhost', ...headers }, body }));
         const open = async () => {

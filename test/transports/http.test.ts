@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import type { NetworkInterfaceInfo } from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as V1HttpTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -8,30 +8,24 @@ import type { AppContext } from '../../src/app-context.js';
 import { hostname } from 'node:os';
 import { allowedHostnames, createHttpApp, startHttpServer } from '../../src/transports/http.js';
 import { initializeBody, MCP_HEADERS as mcpHeaders, rawHttp } from '../helpers/http-raw.js';
-import { testApp } from '../helpers/mcp.js';
+import { serveHttpForSuite } from '../helpers/http-suite.js';
 import { closeAfterTest } from '../helpers/close-after-test.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const auth = { Authorization: `Bearer ${TOKEN}` };
 const opts = { host: '127.0.0.1', token: TOKEN, maxBodyBytes: 64 * 1024, maxSessions: 3, sessionIdleMs: 60_000 };
 
-let app: AppContext;
-let srv: Awaited<ReturnType<typeof startHttpServer>>;
-beforeAll(async () => {
-    app = await testApp();
-    srv = await startHttpServer(app, { ...opts, port: 0 });
-});
-afterAll(() => srv.close());
+const http = serveHttpForSuite(opts);
 
 /** Raw node:http so the Host header can be forged (fetch() cannot). */
-const raw = (method: string, path: string, headers: Record<string, string>, body?: string) => rawHttp(srv.port, method, path, headers, body);
+const raw = (method: string, path: string, headers: Record<string, string>, body?: string) => rawHttp(http.port, method, path, headers, body);
 const initialize = initializeBody();
 
 describe('Streamable HTTP at /mcp', () => {
     it.each(['auto', 'legacy'] as const)('serves a v2 client in %s mode and calls a tool', async mode => {
         const client = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode } });
         closeAfterTest(client);
-        await client.connect(new StreamableHTTPClientTransport(srv.url, { requestInit: { headers: auth } }));
+        await client.connect(new StreamableHTTPClientTransport(http.url, { requestInit: { headers: auth } }));
         expect(client.getProtocolEra()).toBe(mode === 'auto' ? 'modern' : 'legacy');
         const r = await client.callTool({ name: 'streaming_search_docs', arguments: { query: 'customer-managed key' } });
         expect(r.isError).toBeFalsy();
@@ -40,10 +34,10 @@ describe('Streamable HTTP at /mcp', () => {
     it('serves a 2025-era @modelcontextprotocol/sdk 1.x client with a session, and ends it on DELETE', async () => {
         const client = new V1Client({ name: 'v1', version: '1' });
         closeAfterTest(client);
-        const transport = new V1HttpTransport(srv.url, { requestInit: { headers: auth } });
+        const transport = new V1HttpTransport(http.url, { requestInit: { headers: auth } });
         await client.connect(transport);
         expect(transport.sessionId).toMatch(/^[0-9a-f-]{36}$/);
-        const before = (await (await fetch(new URL('/healthz', srv.url), { headers: auth })).json()) as { sessions: number };
+        const before = (await (await fetch(new URL('/healthz', http.url), { headers: auth })).json()) as { sessions: number };
         expect(before.sessions).toBeGreaterThanOrEqual(1);
         const { tools } = await client.listTools();
         expect(tools.length).toBeGreaterThan(0);
@@ -53,7 +47,7 @@ describe('Streamable HTTP at /mcp', () => {
     });
 
     it('answers /healthz without a token', async () => {
-        const res = await fetch(new URL('/healthz', srv.url));
+        const res = await fetch(new URL('/healthz', http.url));
         expect(res.status).toBe(200);
         expect(await res.json()).toMatchObject({ status: 'ok' });
     });
@@ -66,7 +60,7 @@ describe('Streamable HTTP at /mcp', () => {
 
     it('accepts the host of --public-url, and still refuses any other', async () => {
         // Behind an ingress that keeps the Host (ingress-nginx does), requests arrive under the public name.
-        const behind = await startHttpServer(app, { ...opts, port: 0, publicOrigin: 'https://MCP.contoso.example' });
+        const behind = await startHttpServer(http.app, { ...opts, port: 0, publicOrigin: 'https://MCP.contoso.example' });
         try {
             expect((await rawHttp(behind.port, 'GET', '/healthz', { host: 'mcp.contoso.example' })).status).toBe(200);
             expect((await rawHttp(behind.port, 'GET', '/healthz', { host: 'evil.example' })).status).toBe(403);
@@ -97,7 +91,7 @@ describe('Streamable HTTP at /mcp', () => {
     it('refuses an unauthenticated request without waiting for (or buffering) its body', async () => {
         // The body never ends: only an answer decided from the headers alone can arrive.
         const answered = new Promise<number>((resolve, reject) => {
-            const req = httpRequest({ host: '127.0.0.1', port: srv.port, method: 'POST', path: '/mcp', headers: { ...mcpHeaders, 'transfer-encoding': 'chunked' } }, res => {
+            const req = httpRequest({ host: '127.0.0.1', port: http.port, method: 'POST', path: '/mcp', headers: { ...mcpHeaders, 'transfer-encoding': 'chunked' } }, res => {
                 resolve(res.statusCode ?? 0);
                 req.destroy();
             });
@@ -108,7 +102,7 @@ describe('Streamable HTTP at /mcp', () => {
     });
 
     it('honours a body limit above the node adapter\'s 4 MiB default', async () => {
-        const roomy = await startHttpServer(app, { ...opts, maxBodyBytes: 8 * 1024 * 1024, port: 0 });
+        const roomy = await startHttpServer(http.app, { ...opts, maxBodyBytes: 8 * 1024 * 1024, port: 0 });
         try {
             const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: 'x'.repeat(5 * 1024 * 1024) } });
             const res = await fetch(roomy.url, { method: 'POST', headers: { ...mcpHeaders, ...auth }, body });
@@ -126,7 +120,7 @@ describe('Streamable HTTP at /mcp', () => {
 describe('2025-era HTTP sessions expire when idle', () => {
     it('frees sessions that saw no request for the idle time (eviction at the cap: http-session-flood.test.ts)', async () => {
         let clock = 0;
-        const web = createHttpApp(app, { ...opts, token: undefined, maxSessions: 2, sessionIdleMs: 1000, now: () => clock });
+        const web = createHttpApp(http.app, { ...opts, token: undefined, maxSessions: 2, sessionIdleMs: 1000, now: () => clock });
         const post = () =>
             web.fetch(new Request('http://localhost/mcp', { method: 'POST', headers: { ...mcpHeaders, host: 'localhost' }, body: initialize }));
         try {
@@ -145,7 +139,7 @@ describe('2025-era HTTP sessions expire when idle', () => {
 describe('2025-era HTTP session expiry', () => {
     it('does not expire a session while one of its responses is still open, and does once it closes', async () => {
         let clock = 0;
-        const web = createHttpApp(app, { ...opts, token: undefined, sessionIdleMs: 1000, now: () => clock });
+        const web = createHttpApp(http.app, { ...opts, token: undefined, sessionIdleMs: 1000, now: () => clock });
         const headers = { ...mcpHeaders, host: 'localhost' };
         try {
             const init = await web.fetch(new Request('http://localhost/mcp', { method: 'POST', headers, body: initialize }));
@@ -172,7 +166,7 @@ describe('2025-era HTTP session expiry', () => {
 
 describe('2025-era HTTP sessions under concurrency', () => {
     it('never opens more sessions than the cap, even when initialize requests arrive together', async () => {
-        const web = createHttpApp(app, { ...opts, token: undefined, maxSessions: 2 });
+        const web = createHttpApp(http.app, { ...opts, token: undefined, maxSessions: 2 });
         const post = () => web.fetch(new Request('http://localhost/mcp', { method: 'POST', headers: { ...mcpHeaders, host: 'localhost' }, body: initialize }));
         try {
             const statuses = (await Promise.all([post(), post(), post(), post()])).map(r => r.status).sort();
@@ -186,7 +180,7 @@ describe('2025-era HTTP sessions under concurrency', () => {
 
 describe('a failure while building the MCP server', () => {
     it('answers 500 in both eras and keeps serving, instead of an unhandled rejection', async () => {
-        const broken: AppContext = { ...app, knowledge: { ...app.knowledge, skills: { attach: () => { throw new Error('boom'); } } as never } };
+        const broken: AppContext = { ...http.app, knowledge: { ...http.app.knowledge, skills: { attach: () => { throw new Error('boom'); } } as never } };
         const server = await startHttpServer(broken, { ...opts, token: undefined, port: 0 });
         try {
             const legacy = await fetch(server.url, { method: 'POST', headers: mcpHeaders, body: initialize });
@@ -222,7 +216,7 @@ describe('which Host headers are legitimate', () => {
     });
 
     it('a server bound to 0.0.0.0 lets a LAN client through to the token check', async () => {
-        const web = createHttpApp(app, { ...opts, host: '0.0.0.0' });
+        const web = createHttpApp(http.app, { ...opts, host: '0.0.0.0' });
         const post = (host: string) => web.fetch(new Request('http://x/mcp', { method: 'POST', headers: { ...mcpHeaders, host }, body: initialize }));
         try {
             expect((await post(`${hostname()}:8765`)).status).toBe(401);
