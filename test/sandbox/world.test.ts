@@ -16,6 +16,15 @@ async function worldError(source: string | object): Promise<WorldError> {
     throw new Error('expected a WorldError');
 }
 
+/** The skeleton of a world written by hand: a test adds only the parts it is about. */
+const world = (parts: { subscription?: object; registries?: object[]; clusters?: object[] }) => ({
+    version: 1,
+    subscription: { id: '00000000-0000-0000-0000-000000000001', tenantId: 't' },
+    ...parts
+});
+const pool = (over: object = {}) => ({ name: 'np1', osType: 'Linux', osSKU: 'Ubuntu2204', vmSize: 'Standard_D4s_v5', ...over });
+const cluster = (over: object = {}) => ({ name: 'c1', resourceGroup: 'rg', kubernetesVersion: '1.30', kubeletIdentityObjectId: 'x', agentPools: [pool()], ...over });
+
 describe('sandbox world loading', () => {
     it('loads the built-in demo world, which has every case the diagnosis needs to show', async () => {
         const w = await loadWorld(DEMO_WORLD_PATH);
@@ -87,21 +96,12 @@ describe('sandbox world loading', () => {
     });
 
     it('reports one line per problem, including cross-references', async () => {
-        const e = await worldError({
-            version: 1,
-            subscription: { id: 'not-a-guid', tenantId: 't' },
-            clusters: [
-                {
-                    name: 'c1',
-                    resourceGroup: 'rg',
-                    kubernetesVersion: '1.30',
-                    kubeletIdentityObjectId: 'x',
-                    acrPull: ['nosuchacr'],
-                    agentPools: [{ name: 'np1', osType: 'Linux', osSKU: 'Ubuntu2204', vmSize: 'Standard_D4s_v5' }],
-                    pods: [{ name: 'p', nodePool: 'np2', image: 'x/y:z' }]
-                }
-            ]
-        });
+        const e = await worldError(
+            world({
+                subscription: { id: 'not-a-guid', tenantId: 't' },
+                clusters: [cluster({ acrPull: ['nosuchacr'], pods: [{ name: 'p', nodePool: 'np2', image: 'x/y:z' }] })]
+            })
+        );
         expect(e.problems).toHaveLength(3);
         expect(e.problems.some(p => p.startsWith('subscription.id: '))).toBe(true);
         expect(e.problems).toContain('clusters[0].pods[0].nodePool: no agent pool named "np2" in this cluster');
@@ -109,30 +109,29 @@ describe('sandbox world loading', () => {
     });
 
     it('rejects duplicates that would silently shadow each other, naming the second one', async () => {
-        const pool = { name: 'np1', osType: 'Linux', osSKU: 'Ubuntu2204', vmSize: 'Standard_D4s_v5' };
         const image = (tags: string[]) => ({ tags, platforms: [{ os: 'linux', architecture: 'amd64', layerSizes: [1] }] });
-        const cluster = (name: string) => ({ name, resourceGroup: 'rg', kubernetesVersion: '1.30', kubeletIdentityObjectId: 'x', agentPools: [pool] });
-        const e = await worldError({
-            version: 1,
-            subscription: { id: '00000000-0000-0000-0000-000000000001', tenantId: 't' },
-            registries: [
-                {
-                    name: 'contosoacr',
-                    resourceGroup: 'rg',
-                    sku: 'Premium',
-                    repositories: [
-                        { name: 'app', images: [image(['v1', 'latest']), image(['V1', 'latest'])] },
-                        { name: 'app', images: [] }
-                    ]
-                },
-                { name: 'ContosoACR', resourceGroup: 'rg2', sku: 'Basic' }
-            ],
-            clusters: [
-                { ...cluster('aks1'), agentPools: [pool, pool], pods: [{ name: 'p', nodePool: 'np1', image: 'x/y:z' }, { name: 'p', nodePool: 'np1', image: 'x/y:z' }] },
-                cluster('AKS1'),
-                { ...cluster('aks1'), resourceGroup: 'rg-other' } // same name, another group: allowed
-            ]
-        });
+        const pod = { name: 'p', nodePool: 'np1', image: 'x/y:z' };
+        const e = await worldError(
+            world({
+                registries: [
+                    {
+                        name: 'contosoacr',
+                        resourceGroup: 'rg',
+                        sku: 'Premium',
+                        repositories: [
+                            { name: 'app', images: [image(['v1', 'latest']), image(['V1', 'latest'])] },
+                            { name: 'app', images: [] }
+                        ]
+                    },
+                    { name: 'ContosoACR', resourceGroup: 'rg2', sku: 'Basic' }
+                ],
+                clusters: [
+                    cluster({ name: 'aks1', agentPools: [pool(), pool()], pods: [pod, pod] }),
+                    cluster({ name: 'AKS1' }),
+                    cluster({ name: 'aks1', resourceGroup: 'rg-other' }) // same name, another group: allowed
+                ]
+            })
+        );
         expect(e.problems.sort()).toEqual(
             [
                 'registries[0].repositories[0].images[1].tags[1]: duplicate tag "latest" (already at index 0)',
@@ -146,27 +145,22 @@ describe('sandbox world loading', () => {
     });
 
     it('refuses agent pools AKS could not create, since the sandbox derives what ARM and the nodes show from them', async () => {
-        const pool = (over: object) => ({ name: 'np1', osType: 'Linux', osSKU: 'Ubuntu2204', vmSize: 'Standard_D4s_v5', ...over });
-        const e = await worldError({
-            version: 1,
-            subscription: { id: '00000000-0000-0000-0000-000000000001', tenantId: 't' },
-            clusters: [
-                {
-                    name: 'c1',
-                    resourceGroup: 'rg',
-                    kubernetesVersion: '1.30',
-                    kubeletIdentityObjectId: 'x',
-                    agentPools: [
-                        pool({ name: 'typo', vmSize: 'Standard D4s v5' }),
-                        pool({ name: 'notcvm', securityType: 'ConfidentialVM' }),
-                        pool({ name: 'cvmtl', osSKU: 'Ubuntu', vmSize: 'Standard_DC4as_v5', securityType: 'TrustedLaunch' }),
-                        pool({ name: 'cvm2204', vmSize: 'Standard_DC4as_v5' }),
-                        pool({ name: 'guardubuntu', osGuard: true }),
-                        pool({ name: 'guardcvm', osSKU: 'AzureLinux3', vmSize: 'Standard_DC4as_v5', osGuard: true })
-                    ]
-                }
-            ]
-        });
+        const e = await worldError(
+            world({
+                clusters: [
+                    cluster({
+                        agentPools: [
+                            pool({ name: 'typo', vmSize: 'Standard D4s v5' }),
+                            pool({ name: 'notcvm', securityType: 'ConfidentialVM' }),
+                            pool({ name: 'cvmtl', osSKU: 'Ubuntu', vmSize: 'Standard_DC4as_v5', securityType: 'TrustedLaunch' }),
+                            pool({ name: 'cvm2204', vmSize: 'Standard_DC4as_v5' }),
+                            pool({ name: 'guardubuntu', osGuard: true }),
+                            pool({ name: 'guardcvm', osSKU: 'AzureLinux3', vmSize: 'Standard_DC4as_v5', osGuard: true })
+                        ]
+                    })
+                ]
+            })
+        );
         expect(e.problems).toEqual([
             'clusters[0].agentPools[0].vmSize: not an Azure VM size name such as Standard_D4s_v5',
             'clusters[0].agentPools[1].securityType: AKS makes a pool confidential by its VM size; Standard_D4s_v5 is not a confidential VM size (e.g. Standard_DC4as_v5)',
