@@ -23,6 +23,7 @@ import type { AzureAccess } from '../azure/azure-access.js';
 import { callerFromAuthInfo, hasRole, OPERATE_ROLE, READ_ROLE, type Caller } from '../auth/caller.js';
 import { confirmFormSchema } from './change/change-schema.js';
 import { MAX_ARG_LENGTH } from './shared.js';
+import { parseArguments } from './tool-arguments.js';
 
 /** The inputRequests key of the change tools' confirmation form. */
 const CONFIRM_KEY = 'confirm';
@@ -54,7 +55,7 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
             {
                 title: def.title,
                 description: def.description,
-                inputSchema: advertised(def.input),
+                inputSchema: advertised(def.input, { passThrough: true }),
                 outputSchema: advertised(def.output),
                 annotations: { title: def.title, ...annotationsFor(def) }
             },
@@ -111,9 +112,11 @@ function dropAbuseBound(node: unknown): unknown {
  * - without the `$schema` line: MCP reads a schema without one as JSON Schema 2020-12 (the spec's default
  *   dialect since 2025-11-25, SEP-1613), and the line costs ~57 bytes per schema;
  * - without `maxLength: MAX_ARG_LENGTH` (18 bytes per string argument): that bound only stops hostile input,
- *   and it is still enforced, since validation (`~standard.validate`) and defaults stay zod's, unchanged.
+ *   and it is still enforced, since validation and defaults stay zod's, unchanged.
+ * An input schema's `validate` passes every value through: runTool checks the arguments itself
+ * (tool-arguments.ts), so a bad one gets our coded INVALID_INPUT error rather than the SDK's uncoded text.
  */
-function advertised<S extends z.ZodObject>(schema: S): S {
+function advertised<S extends z.ZodObject>(schema: S, opts: { passThrough?: boolean } = {}): S {
     const copy = schema.clone() as S;
     const std = copy['~standard'] as unknown as { jsonSchema: { input: JsonSchemaConverter; output: JsonSchemaConverter } };
     const compact =
@@ -122,7 +125,10 @@ function advertised<S extends z.ZodObject>(schema: S): S {
             const { $schema: _dialect, ...rest } = convert(options);
             return dropAbuseBound(rest) as Record<string, unknown>;
         };
-    Object.defineProperty(copy, '~standard', { value: { ...std, jsonSchema: { input: compact(std.jsonSchema.input), output: compact(std.jsonSchema.output) } } });
+    const passThrough = (value: unknown) => ({ value });
+    Object.defineProperty(copy, '~standard', {
+        value: { ...std, ...(opts.passThrough ? { validate: passThrough } : {}), jsonSchema: { input: compact(std.jsonSchema.input), output: compact(std.jsonSchema.output) } }
+    });
     return copy;
 }
 
@@ -132,8 +138,9 @@ async function runTool(def: ToolDefinition, args: unknown, ctx: ServerContext, a
         const caller = callerFromAuthInfo(ctx.http?.authInfo);
         if (caller && !hasRole(caller, READ_ROLE) && !hasRole(caller, OPERATE_ROLE)) throw roleError(def.name, READ_ROLE);
         if (caller && def.kind !== 'read' && !hasRole(caller, OPERATE_ROLE)) throw roleError(def.name, OPERATE_ROLE);
+        const parsed = parseArguments(def.name, def.input, args);
         const limits = { tool: def.name, deadlineMs: app.toolDeadlineMs ?? DEFAULT_TOOL_DEADLINE_MS, signal: ctx.mcpReq.signal, send: progressSender(ctx), debug: app.log.debug };
-        const out = await runWithinDeadline(limits, call => def.handler(args as never, runtimeFor(ctx, app, server, registered, call)));
+        const out = await runWithinDeadline(limits, call => def.handler(parsed, runtimeFor(ctx, app, server, registered, call)));
         app.log.debug(`${def.name} ok in ${Date.now() - started} ms`);
         if (out.elicit) {
             // Both eras: a 2026-07-28 client answers the embedded request and retries; on 2025-era connections

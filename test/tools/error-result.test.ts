@@ -23,6 +23,37 @@ describe('error results', () => {
         expect(r._meta?.[ERROR_META_KEY]).toEqual({ code: 'INVALID_INPUT', what: expect.stringContaining('Image reference'), why: expect.any(String), fix: expect.stringContaining('azurecr.io') });
     });
 
+    itEachEra('arguments that fail the input schema: INVALID_INPUT naming each bad one, before the tool runs', () => testApp(), async client => {
+        const r = await client.callTool({ name: 'streaming_search_docs', arguments: { limit: 50 } });
+        expect(r.isError).toBe(true);
+        expect(textOf(r)).toMatch(/^Invalid arguments for streaming_search_docs: query, limit\.\nWhy: query: missing \(required\); limit: Too big: expected number to be <=10\nFix: .+\nCode: INVALID_INPUT$/);
+        const error = r._meta?.[ERROR_META_KEY] as { code: string; fix: string };
+        expect(error.code).toBe('INVALID_INPUT');
+        // The fix repeats what tools/list says of each bad argument.
+        expect(error.fix).toContain('limit: Results to return, 1-10 (default 5)');
+        expect(error.fix).toContain('query: What to look up');
+
+        // testApp wires no Azure access, so a handler that ran would answer INTERNAL: this one never started.
+        const typed = await client.callTool({ name: 'acr_list_registries', arguments: { limit: 'many', resourceGroup: 7 } });
+        expect(typed._meta?.[ERROR_META_KEY]).toMatchObject({
+            code: 'INVALID_INPUT',
+            what: 'Invalid arguments for acr_list_registries: resourceGroup, limit',
+            why: 'resourceGroup: Invalid input: expected string, received number; limit: Invalid input: expected number, received string'
+        });
+    });
+
+    it('a v1 SDK client gets the same error data for arguments that fail the input schema', async () => {
+        const { client, close } = await connectV1(await testApp());
+        try {
+            const r = await client.callTool({ name: 'acr_set_repository_streaming', arguments: { registry: 'contosoacr', repository: 'ml/trainer', enabled: 'yes' } });
+            expect(r.isError).toBe(true);
+            expect(textOf(r as { content?: unknown })).toContain('Code: INVALID_INPUT');
+            expect((r._meta as Record<string, unknown>)[ERROR_META_KEY]).toMatchObject({ code: 'INVALID_INPUT', what: 'Invalid arguments for acr_set_repository_streaming: enabled', why: 'enabled: Invalid input: expected boolean, received string' });
+        } finally {
+            await close();
+        }
+    });
+
     it('a v1 SDK client gets the same error data', async () => {
         const { client, close } = await connectV1(await testApp());
         try {
