@@ -10,11 +10,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface CallActivity {
     /** The tool (or completion) this call runs for; prefixes its log lines. */
     readonly name: string;
-    /** When the call's deadline expires (epoch ms). */
+    /** When the call started and when its deadline expires (epoch ms). */
+    readonly started: number;
     readonly deadline: number;
     readonly debug: (line: string) => void;
     /** Attempts that got an answer or failed. */
     attempts: number;
+    /** Attempts answered 429 (throttled): a scan that stops early says whether throttling was why. */
+    throttled: number;
     /** The request waited for now, or the last one, in words ("GET host/path (attempt 2): no answer yet"). */
     current?: string;
     /** Requests that change something (not GET/HEAD) that were sent: the deadline error names them. */
@@ -26,7 +29,7 @@ export interface CallActivity {
 const calls = new AsyncLocalStorage<CallActivity>();
 
 export function newCallActivity(name: string, deadline: number, debug: (line: string) => void): CallActivity {
-    return { name, deadline, debug, attempts: 0, changes: [] };
+    return { name, started: Date.now(), deadline, debug, attempts: 0, throttled: 0, changes: [] };
 }
 
 export function runInCall<T>(activity: CallActivity, fn: () => T): T {
@@ -73,6 +76,7 @@ export function noteAttempt(method: string, url: string, attempt: number, outcom
     const c = calls.getStore();
     if (!c) return;
     c.attempts++;
+    if ('status' in outcome && outcome.status === 429) c.throttled++;
     const target = requestTarget(method, url);
     const result = 'status' in outcome ? String(outcome.status) : `no answer: ${outcome.error}`;
     c.current = `${target} (attempt ${attempt}): ${result}`;

@@ -69,7 +69,7 @@ export const scanClusterTool = defineTool({
             throw new ToolError('The namespace is not valid', 'Kubernetes namespaces are DNS labels: lowercase letters, digits and "-"', 'pass e.g. "default", or omit namespace for all', 'INVALID_INPUT');
         }
         const scope = `cluster:${(resourceGroup ?? '').toLowerCase()}/${args.cluster.toLowerCase()}/${args.namespace ?? ''}`;
-        const after = decodeScanCursor(args.cursor, scope);
+        const after = decodeScanCursor(args.cursor, scope)?.position;
         const azure = await rt.azure();
         const snap = await clusterSnapshot(azure, { cluster: args.cluster, ...(resourceGroup ? { resourceGroup } : {}), ...(args.namespace ? { namespace: args.namespace } : {}) }, rt.signal, rt.registeredTools);
         const ranked = [...snap.images].sort((a, b) => comparePositions(clusterPosition(a), clusterPosition(b)));
@@ -84,7 +84,7 @@ export const scanClusterTool = defineTool({
                 namespace: args.namespace ?? null,
                 images,
                 scanned,
-                nextCursor: more && last ? encodeScanCursor({ scope, ...clusterPosition(last) }) : null
+                nextCursor: more && last ? encodeScanCursor({ scope, position: clusterPosition(last) }) : null
             },
             summary: summarize(snap.cluster.name, args.namespace, scanned, page, more)
         };

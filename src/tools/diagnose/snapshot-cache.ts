@@ -1,7 +1,8 @@
 /**
  * The scans' snapshots, kept for a short time per Azure access and key, so the pages after the first cost no
  * reads. A snapshot being read is shared; one that failed is forgotten (a retry reads again), and one whose
- * starter cancelled is not the next caller's failure: that caller starts its own.
+ * starter cancelled is not the next caller's failure: that caller starts its own. `serves` may refuse a kept
+ * snapshot that does not cover what this caller asks for (a registry scan that stopped early): it is read again.
  */
 import type { AzureAccess } from '../../azure/azure-access.js';
 import { isAbortError } from '../../azure/errors.js';
@@ -14,13 +15,13 @@ export class SnapshotCache<V> {
         private readonly now: () => number = Date.now
     ) {}
 
-    async get(azure: AzureAccess, key: string, signal: AbortSignal, read: () => Promise<V>): Promise<V> {
+    async get(azure: AzureAccess, key: string, signal: AbortSignal, read: () => Promise<V>, serves: (v: V) => boolean = () => true): Promise<V> {
         let entries = this.byAccess.get(azure);
         if (!entries) this.byAccess.set(azure, (entries = new Map()));
         const hit = entries.get(key);
         if (hit && this.now() - hit.at < this.ttlMs) {
             const shared = await hit.value.catch(e => (isAbortError(e) && !signal.aborted ? undefined : Promise.reject(e)));
-            if (shared !== undefined) return shared;
+            if (shared !== undefined && serves(shared)) return shared;
         }
         const value = read();
         const entry = { at: this.now(), value };
