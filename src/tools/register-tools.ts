@@ -14,7 +14,6 @@ import {
     type McpServer,
     type ServerContext
 } from '@modelcontextprotocol/server';
-import type * as z from 'zod/v4';
 import { redact, type Logger } from '../log.js';
 import { annotationsFor, type ToolDefinition, type ToolDeps, type ToolOutput, type ToolRuntime } from './define-tool.js';
 import { isToolError, ToolError } from '../tool-error.js';
@@ -22,7 +21,7 @@ import type { ChangeRuntime, ChangeSettings } from './change/change-runtime.js';
 import type { AzureAccess } from '../azure/azure-access.js';
 import { callerFromAuthInfo, hasRole, OPERATE_ROLE, READ_ROLE, type Caller } from '../auth/caller.js';
 import { confirmFormSchema } from './change/change-schema.js';
-import { MAX_ARG_LENGTH } from './shared.js';
+import { advertised } from './advertised-schema.js';
 import { parseArguments } from './tool-arguments.js';
 
 /** The inputRequests key of the change tools' confirmation form. */
@@ -57,7 +56,7 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
                 description: def.description,
                 inputSchema: advertised(def.input, { passThrough: true }),
                 outputSchema: advertised(def.output),
-                annotations: { title: def.title, ...annotationsFor(def) }
+                annotations: annotationsFor(def)
             },
             (async (args: unknown, ctx: ServerContext) => runTool(def, args, ctx, app, server, registered)) as never
         );
@@ -94,42 +93,6 @@ function roleError(tool: string, role: string): ToolError {
         `ask an administrator to assign you ${role} (docs/team-server.md), sign in again, then retry; nothing was changed`,
         'ROLE_REQUIRED'
     );
-}
-
-type JsonSchemaConverter = (options: unknown) => Record<string, unknown>;
-
-/** Drops every `maxLength: MAX_ARG_LENGTH` below `node`: an abuse bound the server enforces, no guidance for the model. */
-function dropAbuseBound(node: unknown): unknown {
-    if (Array.isArray(node)) return node.map(dropAbuseBound);
-    if (node === null || typeof node !== 'object') return node;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(node)) if (!(k === 'maxLength' && v === MAX_ARG_LENGTH)) out[k] = dropAbuseBound(v);
-    return out;
-}
-
-/**
- * The schema as tools/list advertises it, which is the model's context (~10 KB for all tools, issue 10):
- * - without the `$schema` line: MCP reads a schema without one as JSON Schema 2020-12 (the spec's default
- *   dialect since 2025-11-25, SEP-1613), and the line costs ~57 bytes per schema;
- * - without `maxLength: MAX_ARG_LENGTH` (18 bytes per string argument): that bound only stops hostile input,
- *   and it is still enforced, since validation and defaults stay zod's, unchanged.
- * An input schema's `validate` passes every value through: runTool checks the arguments itself
- * (tool-arguments.ts), so a bad one gets our coded INVALID_INPUT error rather than the SDK's uncoded text.
- */
-function advertised<S extends z.ZodObject>(schema: S, opts: { passThrough?: boolean } = {}): S {
-    const copy = schema.clone() as S;
-    const std = copy['~standard'] as unknown as { jsonSchema: { input: JsonSchemaConverter; output: JsonSchemaConverter } };
-    const compact =
-        (convert: JsonSchemaConverter): JsonSchemaConverter =>
-        options => {
-            const { $schema: _dialect, ...rest } = convert(options);
-            return dropAbuseBound(rest) as Record<string, unknown>;
-        };
-    const passThrough = (value: unknown) => ({ value });
-    Object.defineProperty(copy, '~standard', {
-        value: { ...std, ...(opts.passThrough ? { validate: passThrough } : {}), jsonSchema: { input: compact(std.jsonSchema.input), output: compact(std.jsonSchema.output) } }
-    });
-    return copy;
 }
 
 async function runTool(def: ToolDefinition, args: unknown, ctx: ServerContext, app: ToolHost, server: McpServer, registered: ReadonlySet<string>): Promise<CallToolResult | InputRequiredResult> {

@@ -8,16 +8,16 @@ export const MAX_ARG_LENGTH = 16_384;
 export const registryArg = z
     .string()
     .max(MAX_ARG_LENGTH)
-    .describe('Registry name without the login-server suffix, e.g. "contosoacr" (5-50 letters or digits)');
+    .describe('Registry name, e.g. "contosoacr" (no login-server suffix)');
 
 export const resourceGroupArg = z
     .string()
     .max(MAX_ARG_LENGTH)
-    .describe('Resource group; may be omitted when the name is unique in the subscription');
+    .describe('Omit when the name is unique in the subscription');
 
-export const clusterArg = z.string().max(MAX_ARG_LENGTH).describe('AKS cluster name, e.g. "aks-prod"');
+export const clusterArg = z.string().max(MAX_ARG_LENGTH).describe('e.g. "aks-prod"');
 
-export const nodePoolArg = z.string().max(MAX_ARG_LENGTH).describe('Node pool name, e.g. "gpupool"');
+export const nodePoolArg = z.string().max(MAX_ARG_LENGTH).describe('e.g. "gpupool"');
 
 export const imageArg = z
     .string()
@@ -25,10 +25,10 @@ export const imageArg = z
     .describe('<registry>.azurecr.io/<repository>:<tag> (or @sha256:<digest>)');
 
 /** Optional already: a cursor is never required (and the schema keeps its field order). */
-export const cursorArg = z.string().max(MAX_ARG_LENGTH).optional().describe('nextCursor from a previous call, to get the next page');
+export const cursorArg = z.string().max(MAX_ARG_LENGTH).optional().describe('nextCursor of the previous page');
 
 export const reasonSchema = z.object({
-    code: z.string().describe('Reason code, e.g. REGISTRY_NOT_PREMIUM or NODEPOOL_ARM64'),
+    code: z.string(),
     severity: z.enum(['blocker', 'warning', 'info']),
     message: z.string()
 });

@@ -21,6 +21,7 @@ export const fixStepSchema = z.looseObject({ step: z.number(), explanation: z.st
 
 const range = z.tuple([z.number(), z.number()]);
 
+/** estimate.ts's Estimate: the three ranges spelled out; calibratedFrom (null | "pod events") and the rest named only. */
 export const estimateSchema = z
-    .looseObject({ fullPullSeconds: range, streamingStartSeconds: range, savedSeconds: range, calibratedFrom: z.string().nullable() })
-    .describe('[low, high] s; + sizeBytes, assumptions, sources');
+    .looseObject({ fullPullSeconds: range, streamingStartSeconds: range, savedSeconds: range })
+    .describe('[low, high] s; + calibratedFrom, sizeBytes, assumptions, sources');

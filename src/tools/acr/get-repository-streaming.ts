@@ -14,27 +14,27 @@ const repoOut = z.object({ repository: z.string(), convertPushedImages: z.boolea
 
 export const getRepositoryStreamingTool = defineTool({
     name: 'acr_get_repository_streaming',
-    title: 'Show repository auto-conversion for artifact streaming',
+    title: 'Show repository auto-conversion',
     description:
-        'Shows whether new pushes to a repository are converted to streaming artifacts automatically (convertPushedImages), ' +
-        'for one repository or, without `repository`, for every repository of the registry (paginated). ' +
-        'Use it before enabling auto-conversion or to audit a registry. Not for one image\'s streaming state (use acr_inspect_image).',
+        'Shows whether new pushes to a repository are converted to streaming artifacts (convertPushedImages); without ' +
+        '`repository`, for every repository (paginated). Use it before enabling auto-conversion or to audit a registry. ' +
+        'Not for one image (acr_inspect_image).',
     toolset: 'acr',
     kind: 'read',
     openWorld: true,
     input: z.object({
         registry: registryArg,
         resourceGroup: resourceGroupArg.optional(),
-        repository: z.string().max(MAX_ARG_LENGTH).optional().describe('Repository, e.g. "ml/trainer"; omit to list all repositories'),
-        limit: z.number().int().min(1).max(200).default(50).describe('Repositories per page when listing all (1-200, default 50)'),
+        repository: z.string().max(MAX_ARG_LENGTH).optional().describe('e.g. "ml/trainer"; omit to list all'),
+        limit: z.number().int().min(1).max(200).default(50).describe('Repositories per page when listing all'),
         cursor: cursorArg
     }),
     output: z.object({
         registry: z.string(),
-        repository: z.string().optional().describe('Set when one repository was asked for'),
-        convertPushedImages: z.boolean().optional().describe('Set when one repository was asked for'),
-        repositories: z.array(repoOut).optional().describe('Set when listing all repositories'),
-        nextCursor: z.string().nullable().optional().describe('When listing: pass it back to get the next page; null on the last page')
+        repository: z.string().optional().describe('With repository'),
+        convertPushedImages: z.boolean().optional().describe('With repository'),
+        repositories: z.array(repoOut).optional().describe('Without repository'),
+        nextCursor: z.string().nullable().optional().describe('Without repository; null on the last page')
     }),
     async handler(args, rt) {
         const name = assertRegistryName(args.registry);

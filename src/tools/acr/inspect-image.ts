@@ -13,10 +13,9 @@ export const inspectImageTool = defineTool({
     name: 'acr_inspect_image',
     title: 'Inspect an image for artifact streaming',
     description:
-        'Inspects one image in Azure Container Registry: digest, media type, platforms with sizes, whether a streaming ' +
-        'artifact exists, the last conversion operation, and whether the image is eligible (with the conversion error ' +
-        'code it would hit). Use it for "is this image streamable / converted?". Not for why a pod pulls slowly ' +
-        'or for ranking a whole registry.',
+        'Inspects one ACR image: digest, media type, platforms with sizes, streaming artifact, last conversion, and ' +
+        'whether it is eligible (with the conversion error code it would hit). Use it for "is this image streamable / ' +
+        'converted?". Not for why a pod pulls slowly or ranking a registry.',
     toolset: 'acr',
     kind: 'read',
     openWorld: true,
@@ -28,11 +27,11 @@ export const inspectImageTool = defineTool({
         digest: z.string(),
         mediaType: z.string(),
         platforms: z.array(z.object({ os: z.string(), architecture: z.string(), variant: z.string().nullable(), sizeBytes: z.number(), layers: z.number() })),
-        sizeBytes: z.number().describe('Sum of compressed layer sizes over all platforms'),
+        sizeBytes: z.number().describe('Compressed layers, all platforms'),
         streamingArtifact: z.object({ present: z.boolean(), digest: z.string().nullable() }),
         lastOperation: z.object({ id: z.string(), status: z.string(), progress: z.string().nullable(), details: z.string().nullable() }).nullable(),
-        eligible: z.boolean().describe('The registry and the image allow conversion to a streaming artifact'),
-        predictedFailureCode: z.string().nullable().describe('The conversion error code a conversion would fail with, if any'),
+        eligible: z.boolean().describe('The registry and the image allow conversion'),
+        predictedFailureCode: z.string().nullable().describe('The error code a conversion would fail with'),
         reasons: z.array(reasonSchema),
         estimate: estimateSchema.nullable()
     }),

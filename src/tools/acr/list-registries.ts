@@ -21,19 +21,18 @@ const registryOut = z.object({
 
 export const listRegistriesTool = defineTool({
     name: 'acr_list_registries',
-    title: 'List container registries and their streaming support',
+    title: 'List registries and their streaming support',
     description:
-        'Lists Azure Container Registries in the subscription (optionally one registry or one resource group) with SKU, ' +
-        'customer-managed-key encryption, replicas, and whether artifact streaming is supported (Premium, no CMK). ' +
-        'Use it to find registry names or check registry-level prerequisites. Not for images or repositories ' +
-        '(use acr_inspect_image / acr_get_repository_streaming).',
+        "Lists the subscription's registries with SKU, customer-managed key, replicas and whether they support artifact " +
+        'streaming (Premium, no CMK). Use it to find registry names or check registry prerequisites. Not for images or ' +
+        'repositories (acr_inspect_image, acr_get_repository_streaming).',
     toolset: 'acr',
     kind: 'read',
     openWorld: true,
     input: z.object({
         registry: registryArg.optional(),
         resourceGroup: resourceGroupArg.optional(),
-        limit: z.number().int().min(1).max(200).default(50).describe('Registries per page (1-200, default 50)'),
+        limit: z.number().int().min(1).max(200).default(50).describe('Registries per page'),
         cursor: cursorArg
     }),
     output: z.object({ registries: z.array(registryOut), nextCursor: z.string().nullable() }),

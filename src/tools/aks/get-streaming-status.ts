@@ -8,18 +8,18 @@ import { clusterArg, reasonSchema, registryArg, resourceGroupArg } from '../shar
 
 export const getStreamingStatusTool = defineTool({
     name: 'aks_get_streaming_status',
-    title: 'Show artifact streaming status of an AKS cluster',
+    title: 'Show an AKS cluster\'s streaming status',
     description:
-        'Shows, for each node pool of an AKS cluster, whether artifact streaming is enabled and whether the pool can support it ' +
-        '(OS, architecture from the VM size, Kubernetes version, runtime), and with `registry` whether the kubelet identity ' +
-        'can pull from that registry. Not for images (use acr_inspect_image) or for why one pod starts slowly.',
+        'Shows, per node pool of an AKS cluster, whether artifact streaming is on and the pool supports it (OS, ' +
+        'architecture, Kubernetes version, runtime); with `registry`, whether the kubelet identity can pull from it. ' +
+        'Not for images (acr_inspect_image) or why one pod starts slowly.',
     toolset: 'aks',
     kind: 'read',
     openWorld: true,
     input: z.object({
         cluster: clusterArg,
         resourceGroup: resourceGroupArg.optional(),
-        registry: registryArg.optional().describe('Registry name (e.g. "contosoacr") on which to check the kubelet identity\'s pull permission')
+        registry: registryArg.optional().describe('Also check the kubelet identity\'s pull rights on it, e.g. "contosoacr"')
     }),
     output: z.object({
         cluster: z.string(),
@@ -33,13 +33,13 @@ export const getStreamingStatusTool = defineTool({
                 architecture: z.enum(['amd64', 'arm64', 'unknown']),
                 vmSize: z.string(),
                 artifactStreaming: z.boolean().describe('artifactStreamingProfile.enabled'),
-                supported: z.boolean().describe('The pool can stream images if artifact streaming is enabled'),
+                supported: z.boolean().describe('Can stream once artifactStreaming is on'),
                 reasons: z.array(reasonSchema),
                 provisioningState: z.string().nullable()
             })
         ),
         acrPull: z.object({ registry: z.string(), granted: z.boolean(), role: z.string().nullable() }).nullable(),
-        reasons: z.array(reasonSchema).describe('Cluster-level reasons (Kubernetes version)')
+        reasons: z.array(reasonSchema).describe('Cluster-level (Kubernetes version)')
     }),
     async handler(args, rt) {
         const clusterName = assertClusterName(args.cluster);

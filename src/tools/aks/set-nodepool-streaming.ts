@@ -27,9 +27,9 @@ const poolState = (p: AgentPoolInfo) => ({ enabled: p.artifactStreaming, provisi
 
 export const setNodePoolStreamingTool = defineChangeTool({
     name: 'aks_set_nodepool_streaming',
-    title: 'Turn artifact streaming on or off for an AKS node pool',
+    title: 'Turn streaming on or off for an AKS node pool',
     description:
-        "Sets a node pool's artifactStreamingProfile.enabled. Reimages the pool's nodes. With wait, reports provisioning progress until it settles. " +
+        "Sets a node pool's artifactStreamingProfile.enabled. Reimages the pool's nodes. With wait, reports progress until provisioning settles. " +
         'Returns a plan; applies only with its confirmationToken.',
     toolset: 'aks',
     kind: 'change',

@@ -30,18 +30,17 @@ const imageSchema = z.object({
     podCount: z.number(),
     nodePools: z.array(z.string()),
     lastPullSeconds: z.number().nullable().describe('Newest measured pull (kubelet Pulled event)'),
-    lostSeconds: z.number().describe('Startup seconds lost per pod start (0 when it streams)'),
+    lostSeconds: z.number().describe('Lost per pod start; 0 when it streams'),
     estimate: estimateSchema.nullable()
 });
 
 export const scanClusterTool = defineTool({
     name: 'streaming_scan_cluster',
-    title: 'Audit which images in an AKS cluster do not stream',
+    title: 'Audit which images in a cluster do not stream',
     description:
-        'Lists every distinct image running in an AKS cluster (or one namespace) with its streaming verdict, the first ' +
-        'blocker and its fix, the pods and node pools that run it and its last measured pull time, ranked by startup ' +
-        'time lost. Use it for "which of my workloads don\'t stream, and what should I fix first?". Paginated. Not for ' +
-        'one pod in depth or for ranking a registry.',
+        'Lists every distinct image running in an AKS cluster, ranked by start-up time lost: its streaming verdict, first ' +
+        'blocker and fix, the pods and node pools running it, its last pull time. Use it for "which workloads don\'t ' +
+        'stream, what to fix first?". Paginated. Not for one pod in depth or ranking a registry.',
     toolset: 'diagnose',
     kind: 'read',
     openWorld: true,
@@ -49,7 +48,7 @@ export const scanClusterTool = defineTool({
         cluster: clusterArg,
         resourceGroup: resourceGroupArg.optional(),
         namespace: z.string().max(MAX_ARG_LENGTH).optional().describe('Only pods of this namespace'),
-        limit: z.number().int().min(1).max(50).default(10).describe('Images per page (1-50, default 10)'),
+        limit: z.number().int().min(1).max(50).default(10).describe('Images per page'),
         cursor: cursorArg
     }),
     output: z.object({
@@ -57,8 +56,8 @@ export const scanClusterTool = defineTool({
         resourceGroup: z.string(),
         namespace: z.string().nullable(),
         images: z.array(imageSchema),
-        scanned: z.object({ pods: z.number(), images: z.number(), notStreaming: z.number(), otherImages: z.number().describe('Images not in an Azure container registry') }),
-        nextCursor: z.string().nullable().describe('Pass it back to get the next page; null on the last page')
+        scanned: z.object({ pods: z.number(), images: z.number(), notStreaming: z.number(), otherImages: z.number().describe('Not in ACR') }),
+        nextCursor: z.string().nullable().describe('null on the last page')
     }),
     async handler(args, rt) {
         if (!CLUSTER.test(args.cluster)) {

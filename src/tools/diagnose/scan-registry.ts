@@ -33,40 +33,39 @@ export const PAGE_CONCURRENCY = 8;
 
 
 const candidateSchema = z.object({
-    image: z.string().describe('Reference by tag (only pulls by tag stream)'),
+    image: z.string().describe('By tag (only pulls by tag stream)'),
     sizeBytes: z.number().describe('Compressed bytes a linux/amd64 node pulls'),
-    platforms: z.array(z.string()).describe('os/architecture entries'),
+    platforms: z.array(z.string()).describe('os/architecture'),
     streaming: z.enum(['converted', 'converting', 'failed', 'none']),
-    autoConversion: z.boolean().nullable().describe("The repository's convertPushedImages (null: unreadable)"),
+    autoConversion: z.boolean().nullable().describe("The repository's convertPushedImages; null: unreadable"),
     estimate: estimateSchema,
-    fix: fixSchema.nullable().describe('The change that would convert it; null when it already streams or is converting')
+    fix: fixSchema.nullable().describe('Converts it; null when it streams or is converting')
 });
 
 export const scanRegistryTool = defineTool({
     name: 'streaming_scan_registry',
-    title: 'Rank a registry\'s images by what streaming would save',
+    title: 'Rank a registry\'s images by streaming gain',
     description:
-        'Ranks the images of one registry (or of the repositories under a prefix) by the seconds artifact streaming would ' +
-        'save at pod start, with each image\'s streaming state, its repository\'s auto-conversion flag and the change that ' +
-        'would convert it. Use it for "which images should we convert first?". Paginated. Not for one image or for why one ' +
-        'pod starts slowly.',
+        "Ranks a registry's images by the seconds artifact streaming would save at pod start, with each image's " +
+        'streaming state, auto-conversion flag and the fix that converts it. Use it for "which images should we convert ' +
+        'first?". Paginated. Not for one image or why one pod starts slowly.',
     toolset: 'diagnose',
     kind: 'read',
     openWorld: true,
     input: z.object({
         registry: registryArg,
         resourceGroup: resourceGroupArg.optional(),
-        repositoryPrefix: z.string().max(MAX_ARG_LENGTH).optional().describe('Only repositories whose name starts with this, e.g. "ml/"'),
-        limit: z.number().int().min(1).max(50).default(10).describe('Images per page (1-50, default 10)'),
+        repositoryPrefix: z.string().max(MAX_ARG_LENGTH).optional().describe('Repository name prefix, e.g. "ml/"'),
+        limit: z.number().int().min(1).max(50).default(10).describe('Images per page'),
         cursor: cursorArg
     }),
     output: z.object({
         registry: z.string(),
-        supported: z.boolean().describe('The registry itself can stream (Premium, no customer-managed key)'),
-        blockers: z.array(blockerSchema).describe('Registry-level blockers: no image streams until they are fixed'),
+        supported: z.boolean().describe('Premium, no customer-managed key'),
+        blockers: z.array(blockerSchema).describe('No image streams until they are fixed'),
         candidates: z.array(candidateSchema),
         scanned: z.object({ repositories: z.number(), images: z.number(), eligible: z.number(), unreadRepositories: z.number(), truncated: z.boolean() }),
-        nextCursor: z.string().nullable().describe('Pass it back to get the next page; null on the last page')
+        nextCursor: z.string().nullable().describe('null on the last page')
     }),
     async handler(args, rt) {
         const name = assertRegistryName(args.registry);

@@ -22,29 +22,29 @@ const input = z.object({
     query: z
         .string()
         .max(500)
-        .describe('What to look up, in plain words or keywords, e.g. "does streaming work with customer-managed keys" or "UNSUPPORTED_PLATFORM"'),
-    limit: z.number().int().min(1).max(SEARCH_LIMIT_MAX).default(SEARCH_LIMIT_DEFAULT).describe(`Results to return, 1-${SEARCH_LIMIT_MAX} (default ${SEARCH_LIMIT_DEFAULT})`)
+        .describe('Plain words or keywords, e.g. "streaming with customer-managed keys" or "UNSUPPORTED_PLATFORM"'),
+    limit: z.number().int().min(1).max(SEARCH_LIMIT_MAX).default(SEARCH_LIMIT_DEFAULT)
 });
 
 const output = z.object({
     results: z.array(
         z.object({
-            uri: z.string().describe('The page, readable with resources/read'),
-            page: z.string().describe('Skill-relative path of the page, e.g. references/troubleshooting.md'),
-            heading: z.string().describe('Exact heading text of the matching section in that page'),
-            snippet: z.string().describe('The most relevant ~200 characters of the section, plain text'),
-            score: z.number().min(0).max(1).describe('Relevance relative to the best result of this query (1 = best)')
+            uri: z.string().describe('Readable with resources/read'),
+            page: z.string(),
+            heading: z.string().describe('Exact heading of the section in that page'),
+            snippet: z.string().describe('~200 characters, plain text'),
+            score: z.number().min(0).max(1).describe('0-1, 1 = the best result of this query')
         })
     )
 });
 
 export const searchDocsTool = defineTool({
     name: 'streaming_search_docs',
-    title: 'Search the ACR artifact streaming docs',
+    title: 'Search the artifact streaming docs',
     description:
-        'Searches the sourced knowledge base on ACR artifact streaming (requirements, limits, pricing, error codes, commands, ' +
-        'troubleshooting, comparisons). Returns the best sections with a snippet and the page URI; read the page with resources/read ' +
-        'before answering and cite it. Not for the live state of a registry, image, cluster or pod.',
+        'Searches the sourced ACR artifact streaming docs (requirements, limits, pricing, error codes, commands, troubleshooting, ' +
+        'comparisons) for the best sections; read the page (resources/read) and cite it before answering. Not for the live ' +
+        'state of a registry, image, cluster or pod.',
     toolset: 'knowledge',
     kind: 'read',
     openWorld: false,

@@ -1,0 +1,95 @@
+/**
+ * The JSON Schema a tool advertises in tools/list, which is the model's context (docs/contributing.md): zod's
+ * conversion, made terser without changing what a value must look like. Validation stays zod's (the
+ * output schema's `~standard.validate`, the input's in tool-arguments.ts), so the server enforces exactly
+ * what it did before.
+ */
+import type * as z from 'zod/v4';
+
+type Json = Record<string, unknown>;
+type JsonSchemaConverter = (options: unknown) => Json;
+
+/**
+ * Bounds no genuine value reaches (shared.ts's `MAX_ARG_LENGTH`, a pasted describe's 256 KiB, a confirmation token's
+ * 2 KiB): they stop hostile input and tell the model nothing. Smaller bounds (a 500-character query) stay.
+ */
+const ABUSE_BOUND = 2048;
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * What an output schema leaves out: keywords that bound values rather than say their shape. The server checks
+ * every result against the full zod schema before it sends it (the SDK's output validation), so a client
+ * learns nothing from them. `additionalProperties: false` would also make a client that validates refuse a
+ * result field added later, which the contract allows.
+ */
+const OUTPUT_BOUNDS = new Set(['additionalProperties', 'minItems', 'maxItems', 'minimum', 'maximum', 'minLength', 'maxLength', 'pattern']);
+
+/**
+ * One node, after its children. Same values, fewer bytes:
+ * - `anyOf: [X, {type: null}]` (zod's `.nullable()`) as X with `type: [X's type, "null"]`, since X's other
+ *   keywords (properties, required, items) constrain only values of X's type; an `enum` gets `null` added;
+ * - a tuple of one repeated item schema (`prefixItems` × n, `items: false`, n..n items) as `items`, n..n;
+ * - no `maxLength` at or above ABUSE_BOUND.
+ * Output schemas also drop OUTPUT_BOUNDS, and an `enum`'s `type`, which its values already say.
+ */
+function compactNode(node: unknown, output: boolean): unknown {
+    if (Array.isArray(node)) return node.map(n => compactNode(n, output));
+    if (node === null || typeof node !== 'object') return node;
+    const children: Json = {};
+    for (const [k, v] of Object.entries(node)) children[k] = compactNode(v, output);
+    const out = tupleAsItems(mergeNullable(children));
+    const dropped = (k: string, v: unknown) =>
+        (k === 'maxLength' && typeof v === 'number' && v >= ABUSE_BOUND) || (output && (OUTPUT_BOUNDS.has(k) || (k === 'type' && Array.isArray(out.enum))));
+    return Object.fromEntries(Object.entries(out).filter(([k, v]) => !dropped(k, v)));
+}
+
+function tupleAsItems(node: Json): Json {
+    const { prefixItems: prefix, items, ...rest } = node;
+    const n = Array.isArray(prefix) ? prefix.length : -1;
+    if (!Array.isArray(prefix) || items !== false || rest.minItems !== n || rest.maxItems !== n || !prefix.every(p => same(p, prefix[0]))) return node;
+    return { ...rest, items: prefix[0] };
+}
+
+function mergeNullable(node: Json): Json {
+    const { anyOf, ...outer } = node;
+    if (!Array.isArray(anyOf) || anyOf.length !== 2) return node;
+    const nullAt = anyOf.findIndex(s => same(s, { type: 'null' }));
+    const inner = anyOf[1 - nullAt] as Json | undefined;
+    if (nullAt < 0 || !inner || typeof inner.type !== 'string' || 'anyOf' in inner || 'const' in inner) return node;
+    const description = [outer.description, inner.description].filter(d => typeof d === 'string').join('; ');
+    return {
+        ...inner,
+        ...outer,
+        type: [inner.type, 'null'],
+        ...(Array.isArray(inner.enum) ? { enum: [...inner.enum, null] } : {}),
+        ...(description ? { description } : {})
+    };
+}
+
+/**
+ * The schema as tools/list advertises it: compactNode over zod's conversion, and without the `$schema` line:
+ * MCP reads a schema without one as JSON Schema 2020-12 (the spec's default dialect since 2025-11-25,
+ * SEP-1613), and the line costs ~57 bytes per schema.
+ * `passThrough` (input schemas): `validate` passes every value through, since runTool checks the arguments
+ * itself (tool-arguments.ts), so a bad one gets our coded INVALID_INPUT error rather than the SDK's uncoded text.
+ */
+export function advertised<S extends z.ZodObject>(schema: S, opts: { passThrough?: boolean } = {}): S {
+    const copy = schema.clone() as S;
+    const std = copy['~standard'] as unknown as { jsonSchema: { input: JsonSchemaConverter; output: JsonSchemaConverter } };
+    const compact =
+        (convert: JsonSchemaConverter, output: boolean): JsonSchemaConverter =>
+        options => {
+            const { $schema: _dialect, ...rest } = convert(options);
+            return compactNode(rest, output) as Json;
+        };
+    const passThrough = (value: unknown) => ({ value });
+    Object.defineProperty(copy, '~standard', {
+        value: {
+            ...std,
+            ...(opts.passThrough ? { validate: passThrough } : {}),
+            jsonSchema: { input: compact(std.jsonSchema.input, false), output: compact(std.jsonSchema.output, true) }
+        }
+    });
+    return copy;
+}
