@@ -29,9 +29,12 @@ describe('error results', () => {
         expect(textOf(r)).toMatch(/^Invalid arguments for streaming_search_docs: query, limit\.\nWhy: query: missing \(required\); limit: Too big: expected number to be <=10\nFix: .+\nCode: INVALID_INPUT$/);
         const error = r._meta?.[ERROR_META_KEY] as { code: string; fix: string };
         expect(error.code).toBe('INVALID_INPUT');
-        // The fix repeats what tools/list says of each bad argument.
-        expect(error.fix).toContain('limit: Results to return, 1-10 (default 5)');
-        expect(error.fix).toContain('query: What to look up');
+        // The fix repeats what tools/list says of each bad argument that has a description (limit's bounds are
+        // in its schema and in the why).
+        const listed = (await client.listTools()).tools.find(t => t.name === 'streaming_search_docs');
+        const query = (listed?.inputSchema.properties?.query as { description?: string } | undefined)?.description;
+        expect(query).toMatch(/keywords/);
+        expect(error.fix).toContain(`query: ${query}`);
 
         // testApp wires no Azure access, so a handler that ran would answer INTERNAL: this one never started.
         const typed = await client.callTool({ name: 'acr_list_registries', arguments: { limit: 'many', resourceGroup: 7 } });
