@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { closeAfterTest } from '../helpers/close-after-test.js';
+import { initializeBody, MCP_HEADERS } from '../helpers/http-raw.js';
 import { startTeamServer, type TeamServer } from '../helpers/team-server.js';
 
 let ts: TeamServer;
@@ -17,16 +18,12 @@ beforeAll(async () => {
 afterAll(() => ts.close());
 
 /** A 2025-era initialize: the smallest request that reaches MCP (every guard passed) and answers 200. */
-const initialize = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+const initialize = initializeBody();
 
 async function post(token: string | undefined) {
     return fetch(ts.url, {
         method: 'POST',
-        headers: {
-            'content-type': 'application/json',
-            accept: 'application/json, text/event-stream',
-            ...(token ? { authorization: `Bearer ${token}` } : {})
-        },
+        headers: { ...MCP_HEADERS, ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: initialize
     });
 }
@@ -121,7 +118,7 @@ describe('2025-era sessions', () => {
         const asOther = (token: string) =>
             fetch(ts.url, {
                 method: 'POST',
-                headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}`, 'mcp-session-id': sid, 'mcp-protocol-version': '2025-06-18' },
+                headers: { ...MCP_HEADERS, authorization: `Bearer ${token}`, 'mcp-session-id': sid, 'mcp-protocol-version': '2025-06-18' },
                 body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list', params: {} })
             });
         expect((await asOther(await ts.sb.entra.userToken('reader'))).status).toBe(404);
@@ -134,7 +131,7 @@ describe('when the tenant cannot be read', () => {
         const down = await startTeamServer({ sandbox: { behaviour: { faults: [{ path: '*/openid-configuration', status: 503, times: 1 }] } } });
         try {
             const token = await down.sb.entra.userToken('reader');
-            const send = () => fetch(down.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` }, body: initialize });
+            const send = () => fetch(down.url, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` }, body: initialize });
             const first = await send();
             expect(first.status).toBe(503);
             expect(first.headers.get('retry-after')).toBe('5');

@@ -12,6 +12,9 @@ export function initializeBody(clientName = 'raw'): string {
     return JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: clientName, version: '1' } } });
 }
 
+/** The `notifications/initialized` body that completes a 2025-era handshake. */
+export const INITIALIZED_BODY = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' });
+
 /** One request through node:http (any header, Host included); the status and the whole body. */
 export function rawHttp(port: number, method: string, path: string, headers: Record<string, string>, body?: string) {
     return new Promise<{ status: number; body: string }>((resolve, reject) => {

@@ -3,7 +3,7 @@
  * the server runs with small limits so each reaping is observed by polling, never by a timed assertion.
  */
 import { describe, expect, it } from 'vitest';
-import { MCP_HEADERS as mcpHeaders, rawSocket } from '../helpers/http-raw.js';
+import { INITIALIZED_BODY, initializeBody, MCP_HEADERS as mcpHeaders, rawSocket } from '../helpers/http-raw.js';
 import { serveHttpForSuite } from '../helpers/http-suite.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -18,15 +18,11 @@ const WAIT = 15_000;
 
 /** A 2025-era session past its handshake; returns its id. */
 async function openSession(): Promise<string> {
-    const init = await fetch(http.url, {
-        method: 'POST',
-        headers: mcpHeaders,
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } })
-    });
+    const init = await fetch(http.url, { method: 'POST', headers: mcpHeaders, body: initializeBody() });
     await init.body?.cancel();
     const id = init.headers.get('mcp-session-id')!;
     const headers = { ...mcpHeaders, 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' };
-    await (await fetch(http.url, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) })).body?.cancel();
+    await (await fetch(http.url, { method: 'POST', headers, body: INITIALIZED_BODY })).body?.cancel();
     return id;
 }
 

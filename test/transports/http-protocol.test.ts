@@ -1,6 +1,6 @@
 /** HTTP details of /mcp and /healthz, probed with raw sockets on 127.0.0.1 so nothing is normalised for us. */
 import { describe, expect, it } from 'vitest';
-import { rawSocket, type Probe } from '../helpers/http-raw.js';
+import { INITIALIZED_BODY, initializeBody, rawSocket, type Probe } from '../helpers/http-raw.js';
 import { serveHttpForSuite } from '../helpers/http-suite.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -43,12 +43,7 @@ function parseResponse(r: string) {
     return { status: Number(statusLine!.split(' ')[1]), headers, body };
 }
 
-const initialize = JSON.stringify({
-    jsonrpc: '2.0',
-    id: 1,
-    method: 'initialize',
-    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } }
-});
+const initialize = initializeBody();
 
 function post(target: string, body: string, extra = '') {
     return (
@@ -61,8 +56,7 @@ async function openSession(): Promise<string> {
     const r = await response(await send(post('/mcp', initialize, 'Connection: close\r\n')));
     expect(r.status).toBe(200);
     const sid = r.headers['mcp-session-id']!;
-    const initialized = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    const ack = await response(await send(post('/mcp', initialized, `Mcp-Session-Id: ${sid}\r\nMcp-Protocol-Version: 2025-06-18\r\nConnection: close\r\n`)));
+    const ack = await response(await send(post('/mcp', INITIALIZED_BODY, `Mcp-Session-Id: ${sid}\r\nMcp-Protocol-Version: 2025-06-18\r\nConnection: close\r\n`)));
     expect(ack.status).toBe(202);
     return sid;
 }

@@ -8,7 +8,7 @@ import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as V1HttpTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createLogger } from '../../src/log.js';
 import { createHttpApp } from '../../src/transports/http.js';
-import { initializeBody, MCP_HEADERS as mcpHeaders } from '../helpers/http-raw.js';
+import { INITIALIZED_BODY, initializeBody, MCP_HEADERS as mcpHeaders } from '../helpers/http-raw.js';
 import { serveHttpForSuite } from '../helpers/http-suite.js';
 import { testApp } from '../helpers/mcp.js';
 
@@ -64,26 +64,25 @@ describe('eviction at the session cap (in-process, own clock)', () => {
             expect(res.status).toBe(200);
             return { 'mcp-session-id': res.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-06-18' };
         };
-        const initialized = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' });
         try {
             const a = await open();
             clock += 10;
             const b = await open();
-            await post(initialized, a);
+            await post(INITIALIZED_BODY, a);
             clock += 10;
-            await post(initialized, b);
+            await post(INITIALIZED_BODY, b);
             // a is now the least recently used: a third session takes its place.
             clock += 10;
             const c = await open();
             expect(web.sessions.size()).toBe(2);
-            expect((await post(initialized, a)).status).toBe(404);
+            expect((await post(INITIALIZED_BODY, a)).status).toBe(404);
             // b listens on its GET stream, c holds nothing open: c goes, b stays.
             const stream = await web.fetch(new Request('http://localhost/mcp', { method: 'GET', headers: { ...mcpHeaders, host: 'localhost', ...b, accept: 'text/event-stream' } }));
             expect(stream.status).toBe(200);
             clock += 10;
             await open();
-            expect((await post(initialized, c)).status).toBe(404);
-            expect((await post(initialized, b)).status).toBe(202);
+            expect((await post(INITIALIZED_BODY, c)).status).toBe(404);
+            expect((await post(INITIALIZED_BODY, b)).status).toBe(202);
             // Every session busy: nothing may be evicted, so the newcomer waits its turn.
             const other = await web.fetch(new Request('http://localhost/mcp', { method: 'GET', headers: { ...mcpHeaders, host: 'localhost', ...(await firstOther(web, b)), accept: 'text/event-stream' } }));
             expect(other.status).toBe(200);

@@ -7,7 +7,7 @@ import { StreamableHTTPClientTransport as V1HttpTransport } from '@modelcontextp
 import type { AppContext } from '../../src/app-context.js';
 import { hostname } from 'node:os';
 import { allowedHostnames, createHttpApp, startHttpServer } from '../../src/transports/http.js';
-import { initializeBody, MCP_HEADERS as mcpHeaders, rawHttp } from '../helpers/http-raw.js';
+import { INITIALIZED_BODY, initializeBody, MCP_HEADERS as mcpHeaders, rawHttp } from '../helpers/http-raw.js';
 import { serveHttpForSuite } from '../helpers/http-suite.js';
 import { closeAfterTest } from '../helpers/close-after-test.js';
 
@@ -146,8 +146,7 @@ describe('2025-era HTTP session expiry', () => {
             const sid = init.headers.get('mcp-session-id')!;
             await init.body?.cancel();
             const withSession = { ...headers, 'mcp-session-id': sid, 'mcp-protocol-version': '2025-06-18' };
-            const initialized = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' });
-            await web.fetch(new Request('http://localhost/mcp', { method: 'POST', headers: withSession, body: initialized }));
+            await web.fetch(new Request('http://localhost/mcp', { method: 'POST', headers: withSession, body: INITIALIZED_BODY }));
             // The GET stream stays open as long as the client listens: that client is not idle.
             const stream = await web.fetch(new Request('http://localhost/mcp', { method: 'GET', headers: { ...withSession, accept: 'text/event-stream' } }));
             expect(stream.status).toBe(200);
