@@ -3,10 +3,10 @@
  * not JSON-RPC, then ordinary requests, then stdin ending. The server must answer each bad line with a
  * JSON-RPC error, keep serving, and exit when its client goes away.
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { assertBuilt, childEnv, CLI, ROOT } from '../helpers/cli.js';
+import { startCli } from '../helpers/cli.js';
+import { INITIALIZED_BODY, initializeBody } from '../helpers/http-raw.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 interface Reply {
@@ -15,35 +15,14 @@ interface Reply {
     error?: { code: number; message: string };
 }
 
+/** The CLI on stdio, spoken to line by line; `exited` resolves with [code, signal]. */
 function startStdioCli() {
-    assertBuilt();
-    const child = spawn(process.execPath, [CLI], { cwd: ROOT, env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', d => (stdout += d));
-    child.stderr.on('data', d => (stderr += d));
-    // A failing run kills the child while a write may be pending: that EPIPE is not the finding.
-    child.stdin.on('error', () => undefined);
-    const replies = (): Reply[] => stdout.split('\n').filter(Boolean).map(line => JSON.parse(line) as Reply);
-    const exited = once(child, 'exit');
-    return {
-        child,
-        replies,
-        stderr: () => stderr,
-        send: (line: string) => child.stdin.write(line + '\n'),
-        exited,
-        kill: () => {
-            if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-        }
-    };
+    const cli = startCli([]);
+    const replies = (): Reply[] => cli.stdout().split('\n').filter(Boolean).map(line => JSON.parse(line) as Reply);
+    return { ...cli, replies, send: (line: string) => cli.child.stdin.write(line + '\n'), exited: once(cli.child, 'exit') };
 }
 
-const initialize = JSON.stringify({
-    jsonrpc: '2.0',
-    id: 1,
-    method: 'initialize',
-    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } }
-});
+const initialize = initializeBody();
 
 describe('stdio under hostile input (built CLI)', () => {
     it('rejects an 11 MiB line with a JSON-RPC error, keeps serving, and exits when stdin ends', async () => {
@@ -51,7 +30,7 @@ describe('stdio under hostile input (built CLI)', () => {
         try {
             cli.send(initialize);
             await waitFor(() => cli.replies().find(r => r.id === 1), 15_000, 'the initialize answer');
-            cli.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+            cli.send(INITIALIZED_BODY);
             cli.send(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping', params: { pad: 'x'.repeat(11 * 1024 * 1024) } }));
             cli.send(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'ping' }));
             const pong = await waitFor(() => cli.replies().find(r => r.id === 3), 15_000, 'the ping after the oversized line');

@@ -36,7 +36,8 @@ export function runCli(args: string[], opts: { env?: Record<string, string>; tim
 }
 
 /**
- * Starts the built CLI as a long-running process (a server) and collects its output. `stop()` sends SIGTERM
+ * Starts the built CLI as a long-running process (a server) and collects its output (`child` for its stdin and
+ * exit details). `stop()` sends SIGTERM
  * and resolves with the exit code; `kill()` is for finally blocks, so a failed expectation never leaves a
  * server running after the suite.
  */
@@ -47,8 +48,11 @@ export function startCli(args: string[], opts: { env?: Record<string, string> } 
     let stderr = '';
     child.stdout.on('data', d => (stdout += d));
     child.stderr.on('data', d => (stderr += d));
+    // A failing run kills the child while a write to its stdin may be pending: that EPIPE is not the finding.
+    child.stdin.on('error', () => undefined);
     const exited = new Promise<number | null>(resolve => child.on('close', resolve));
     return {
+        child,
         stdout: () => stdout,
         stderr: () => stderr,
         stop: () => {
