@@ -43,18 +43,28 @@ function ordered<T extends { lastUpdateTime: string }>(items: T[], key: (t: T) =
     return [...items].sort((a, b) => byName(key(a), key(b)));
 }
 
-export function listTags(ctx: AcrContext, req: SandboxRequest, repoName: string): SandboxResponse {
-    const repo = ctx.state.repo(repoName);
-    if (!repo) return nameUnknown(repoName);
+/** One page of a repository's `/acr/v1` listing: `orderby`, `n`/`last` paging, and the Link header to the next page. */
+function listPage<T extends { lastUpdateTime: string }>(
+    ctx: AcrContext,
+    req: SandboxRequest,
+    repository: string,
+    l: { items: T[]; key: (t: T) => string; path: '_tags' | '_manifests'; field: 'tags' | 'manifests'; view: (t: T) => unknown }
+): SandboxResponse {
     const p = pageParams(req.url);
     if (isResponse(p)) return p;
     const orderby = req.url.searchParams.get('orderby');
-    const digest = req.url.searchParams.get('digest');
-    const all = ordered([...repo.tags.values()].filter(t => !digest || t.digest === digest), t => t.name, orderby);
-    const page = pageOf(all, t => t.name, p, !orderby);
+    const page = pageOf(ordered(l.items, l.key, orderby), l.key, p, !orderby);
     const last = page.items.at(-1);
-    const headers = page.hasMore && last ? linkHeader(`/acr/v1/${repo.name}/_tags`, last.name, p.n, orderby ? { orderby } : {}) : {};
-    return json(200, { registry: ctx.loginServer, imageName: repo.name, tags: page.items.map(tagView) }, headers);
+    const headers = page.hasMore && last ? linkHeader(`/acr/v1/${repository}/${l.path}`, l.key(last), p.n, orderby ? { orderby } : {}) : {};
+    return json(200, { registry: ctx.loginServer, imageName: repository, [l.field]: page.items.map(l.view) }, headers);
+}
+
+export function listTags(ctx: AcrContext, req: SandboxRequest, repoName: string): SandboxResponse {
+    const repo = ctx.state.repo(repoName);
+    if (!repo) return nameUnknown(repoName);
+    const digest = req.url.searchParams.get('digest');
+    const tags = [...repo.tags.values()].filter(t => !digest || t.digest === digest);
+    return listPage(ctx, req, repo.name, { items: tags, key: t => t.name, path: '_tags', field: 'tags', view: tagView });
 }
 
 export function getTag(ctx: AcrContext, repoName: string, tag: string): SandboxResponse {
@@ -77,14 +87,7 @@ export function deleteTag(ctx: AcrContext, repoName: string, tag: string): Sandb
 export function listManifests(ctx: AcrContext, req: SandboxRequest, repoName: string): SandboxResponse {
     const repo = ctx.state.repo(repoName);
     if (!repo) return nameUnknown(repoName);
-    const p = pageParams(req.url);
-    if (isResponse(p)) return p;
-    const orderby = req.url.searchParams.get('orderby');
-    const all = ordered([...repo.manifests.values()], m => m.digest, orderby);
-    const page = pageOf(all, m => m.digest, p, !orderby);
-    const last = page.items.at(-1);
-    const headers = page.hasMore && last ? linkHeader(`/acr/v1/${repo.name}/_manifests`, last.digest, p.n, orderby ? { orderby } : {}) : {};
-    return json(200, { registry: ctx.loginServer, imageName: repo.name, manifests: page.items.map(m => manifestView(ctx, repo, m)) }, headers);
+    return listPage(ctx, req, repo.name, { items: [...repo.manifests.values()], key: m => m.digest, path: '_manifests', field: 'manifests', view: m => manifestView(ctx, repo, m) });
 }
 
 export function getManifestProperties(ctx: AcrContext, repoName: string, reference: string): SandboxResponse {
