@@ -8,6 +8,7 @@
 import type { PipelineResponse, RestError } from '@azure/core-rest-pipeline';
 import { redact } from '../log.js';
 import { ToolError, isToolError } from '../tool-error.js';
+import { attemptsMade, isRepeatable, isWrite } from './request-attempts.js';
 import { isRestError, restError } from './rest.js';
 
 /** RestError code of an attempt that got no complete answer within the per-attempt timeout. */
@@ -23,7 +24,25 @@ export interface FailureContext {
 }
 
 /**
- * Codes of a connection that broke or never formed (no HTTP answer): retried by the reliability policy.
+ * The fix for a write whose outcome is unknown (no answer, or a server error): it may have been applied, and
+ * repeating it blindly could apply it twice. Every change tool plans from the current state, so its plan shows it.
+ */
+const CHECK_BEFORE_REPEATING =
+    'the change may have been applied: check the current state first (call the same tool again without confirmationToken: its plan shows the state now, or read it with the matching read tool), and apply again only if it is still needed';
+
+/**
+ * What the reliability policy did with the failed request, from the attempts it counted (request-attempts.ts):
+ * "(3 attempts)", or why there was only one. Empty when the request never went through it.
+ */
+function attemptsText(request: RestError['request']): string {
+    const n = attemptsMade(request);
+    if (n === undefined) return '';
+    if (n > 1) return ` (${n} attempts)`;
+    return isRepeatable(request) ? ' (not retried)' : ' (not retried: a request that may change something is never repeated automatically)';
+}
+
+/**
+ * Codes of a connection that broke or never formed (no HTTP answer): retried by the reliability policy when repeatable.
  * ENOTFOUND is not among them (a name that does not resolve will not resolve a second later).
  */
 export const TRANSPORT_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'REQUEST_SEND_ERROR', 'UND_ERR_SOCKET']);
@@ -65,9 +84,10 @@ export function toToolError(e: unknown, ctx: FailureContext): unknown {
     const code = typeof r?.code === 'string' ? r.code : undefined;
     if (isRestError(e)) {
         if (code === ATTEMPT_TIMEOUT) {
-            return new ToolError(`${ctx.action} timed out`, e.message, 'retry in a moment; if it keeps timing out, check the network path to Azure (proxy, firewall, private endpoint DNS)', 'TIMEOUT');
+            const fix = isWrite(e.request) ? CHECK_BEFORE_REPEATING : 'retry in a moment; if it keeps timing out, check the network path to Azure (proxy, firewall, private endpoint DNS)';
+            return new ToolError(`${ctx.action} timed out`, e.message, fix, 'TIMEOUT');
         }
-        if (typeof e.statusCode === 'number') return fromStatus(e.statusCode, code, firstLine(e.message), ctx, retryAfterSeconds(e), whoAnswered(e, ctx));
+        if (typeof e.statusCode === 'number') return fromStatus(e.statusCode, code, firstLine(e.message), ctx, retryAfterSeconds(e), whoAnswered(e, ctx), e.request);
     }
     if (code && TLS_CODES.test(code)) {
         return new ToolError(
@@ -81,7 +101,9 @@ export function toToolError(e: unknown, ctx: FailureContext): unknown {
         return new ToolError(`${ctx.action} failed: a host name did not resolve`, `${code}: ${firstLine(r.message)}`, 'check DNS (private endpoints need their private DNS zone) and the network', 'DNS');
     }
     if (code && TRANSPORT_CODES.has(code)) {
-        return new ToolError(`${ctx.action} failed: the connection broke`, `${code}: ${firstLine(r.message)} (retried)`, 'retry in a moment; check connectivity to Azure', 'CONNECTION');
+        const request = isRestError(e) ? e.request : undefined;
+        const fix = isWrite(request) ? CHECK_BEFORE_REPEATING : 'retry in a moment; check connectivity to Azure';
+        return new ToolError(`${ctx.action} failed: the connection broke`, `${code}: ${firstLine(r.message)}${attemptsText(request)}`, fix, 'CONNECTION');
     }
     return new ToolError(
         `${ctx.action} failed unexpectedly`,
@@ -105,7 +127,7 @@ function whoAnswered(e: RestError, ctx: FailureContext): string {
     return ctx.armOrigin !== undefined && u.origin === new URL(ctx.armOrigin).origin ? ARM : u.host;
 }
 
-function fromStatus(status: number, code: string | undefined, detail: string, ctx: FailureContext, retryAfter: number | undefined, who: string): ToolError {
+function fromStatus(status: number, code: string | undefined, detail: string, ctx: FailureContext, retryAfter: number | undefined, who: string, request: RestError['request']): ToolError {
     const why = `${who} answered ${status}${code ? ` ${code}` : ''}: ${redact(detail)}`;
     const byArm = who === ARM;
     if (status === 401) {
@@ -126,7 +148,8 @@ function fromStatus(status: number, code: string | undefined, detail: string, ct
     }
     if (status >= 500) {
         const where = byArm ? 'Azure' : who;
-        return new ToolError(`${ctx.action} failed: ${where} had a server error`, `${why} (retried)`, 'retry in a moment; check https://status.azure.com if it persists', 'SERVER_ERROR');
+        const fix = isWrite(request) ? `${CHECK_BEFORE_REPEATING}; check https://status.azure.com if it persists` : 'retry in a moment; check https://status.azure.com if it persists';
+        return new ToolError(`${ctx.action} failed: ${where} had a server error`, `${why}${attemptsText(request)}`, fix, 'SERVER_ERROR');
     }
     return new ToolError(`${ctx.action} failed`, why, 'check the arguments; retry with --log-level debug for details', 'AZURE_ERROR');
 }
