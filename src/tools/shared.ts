@@ -13,7 +13,7 @@ export const registryArg = z
 export const resourceGroupArg = z
     .string()
     .max(MAX_ARG_LENGTH)
-    .describe('Omit when the name is unique in the subscription');
+    .describe('Omit if the name is unique');
 
 export const clusterArg = z.string().max(MAX_ARG_LENGTH).describe('e.g. "aks-prod"');
 

@@ -38,9 +38,9 @@ export const scanClusterTool = defineTool({
     name: 'streaming_scan_cluster',
     title: 'Audit which images in a cluster do not stream',
     description:
-        'Lists every distinct image running in an AKS cluster, ranked by start-up time lost: its streaming verdict, first ' +
-        'blocker and fix, the pods and node pools running it, its last pull time. Use it for "which workloads don\'t ' +
-        'stream, what to fix first?". Paginated. Not for one pod in depth or ranking a registry.',
+        'Lists every distinct image running in an AKS cluster, ranked by start-up time lost: verdict, first blocker and ' +
+        'fix, the pods and node pools running it, last pull time. Use it for "which workloads don\'t stream, what to fix ' +
+        'first?". Paginated. Not for one pod in depth or ranking a registry.',
     toolset: 'diagnose',
     kind: 'read',
     openWorld: true,

@@ -43,8 +43,8 @@ export const searchDocsTool = defineTool({
     title: 'Search the artifact streaming docs',
     description:
         'Searches the sourced ACR artifact streaming docs (requirements, limits, pricing, error codes, commands, troubleshooting, ' +
-        'comparisons) for the best sections; read the page (resources/read) and cite it before answering. Not for the live ' +
-        'state of a registry, image, cluster or pod.',
+        'comparisons); read the page found (resources/read) and cite it before answering. Not for the live state of a ' +
+        'registry, image, cluster or pod.',
     toolset: 'knowledge',
     kind: 'read',
     openWorld: false,
