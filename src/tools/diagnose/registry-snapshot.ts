@@ -9,7 +9,7 @@
  * runs short or the registry throttles beyond the retries, listing stops: the snapshot then covers the
  * repositories listed without a gap in catalog order, and says why it stopped (the scan continues after the
  * last of them with its cursor). A snapshot is kept for a minute per registry, prefix and range start, so the
- * pages after the first cost no listing.
+ * pages after the first cost no listing, and one that stopped is continued by the next call that needs more.
  */
 import type { AzureAccess, ListedImage, RegistryInfo } from '../../azure/azure-access.js';
 import { mapLimit } from '../../azure/concurrency.js';
@@ -50,19 +50,42 @@ const snapshots = new SnapshotCache<Snapshot>(SNAPSHOT_TTL_MS);
 /** Called as repositories are listed (done, total); only the caller that starts a listing hears it. */
 export type ScanProgress = (done: number, total: number) => void;
 
-/** Reads the range, listing until `stopAt` (epoch ms) at most; a fresh cached snapshot covering it is used instead. */
-export async function registrySnapshot(
-    azure: AzureAccess,
-    reg: RegistryInfo,
-    prefix: string,
-    range: RepositoryRange,
-    signal: AbortSignal,
-    stopAt: number,
-    progress: ScanProgress = () => undefined
-): Promise<Snapshot> {
+/** One scan's listing: of what, under which signal, until when (epoch ms), reporting progress to whom. */
+export interface ListingJob {
+    azure: AzureAccess;
+    reg: RegistryInfo;
+    prefix: string;
+    signal: AbortSignal;
+    stopAt: number;
+    progress: ScanProgress;
+}
+
+/** Reads the range, listing until `job.stopAt` at most; a fresh cached snapshot covering it is used instead. */
+export async function registrySnapshot(job: ListingJob, range: RepositoryRange): Promise<Snapshot> {
+    const { azure, reg, prefix, signal } = job;
     const key = `${reg.id.toLowerCase()}\u0000${prefix}\u0000${range.after}`;
-    const snap = await snapshots.get(azure, key, signal, () => readSnapshot(azure, reg, prefix, range, signal, stopAt, progress), s => covers(s, range));
+    const read = async (kept?: Snapshot) => {
+        // A kept snapshot that stopped short of this range is continued from its last repository, not read again:
+        // so each call lists further, even when a whole range no longer fits in one call.
+        const resumeAfter = kept?.stopped ? kept.names.at(-1) : undefined;
+        if (!kept || resumeAfter === undefined) return readSnapshot(job, range, false);
+        return joined(kept, await readSnapshot(job, { ...range, after: resumeAfter }, true));
+    };
+    const snap = await snapshots.get(azure, key, signal, read, s => covers(s, range));
     return range.through === undefined ? snap : upTo(snap, range.through);
+}
+
+/** A snapshot that stopped, followed by the one that continued after its last repository. */
+function joined(first: Snapshot, rest: Snapshot): Snapshot {
+    const unreadFirst = first.unread.first ?? rest.unread.first;
+    return {
+        images: [...first.images, ...rest.images],
+        names: [...first.names, ...rest.names],
+        unread: { names: [...first.unread.names, ...rest.unread.names], ...(unreadFirst ? { first: unreadFirst } : {}) },
+        truncated: first.truncated || rest.truncated,
+        ...(rest.stopped ? { stopped: rest.stopped } : {}),
+        ...(rest.through !== undefined ? { through: rest.through } : {})
+    };
 }
 
 /** Whether a snapshot of a range with the same start serves `range`: it reached as far, or it is the same unbounded ask. */
@@ -89,7 +112,7 @@ function upTo(s: Snapshot, through: string): Snapshot {
     };
 }
 
-async function readSnapshot(azure: AzureAccess, reg: RegistryInfo, prefix: string, range: RepositoryRange, signal: AbortSignal, stopAt: number, progress: ScanProgress): Promise<Snapshot> {
+async function readSnapshot({ azure, reg, prefix, signal, stopAt, progress }: ListingJob, range: RepositoryRange, continuing: boolean): Promise<Snapshot> {
     const { names, truncated } = await catalog(azure, reg, prefix, range, signal);
     const phase = phaseSignal(signal, stopAt);
     const call = { abortSignal: phase.signal };
@@ -132,7 +155,8 @@ async function readSnapshot(azure: AzureAccess, reg: RegistryInfo, prefix: strin
     const results = outcome.slice(0, covered) as ({ images: ListedImage[] } | { error: unknown })[];
     const errors = results.flatMap(r => ('error' in r ? [r.error] : []));
     const stopped = covered < names.length ? (phase.stopped() ?? 'deadline') : undefined;
-    if (!stopped && names.length > 0 && errors.length === names.length) throw errors[0];
+    // Nothing readable at all is the scan's failure (a continuation follows repositories that were read).
+    if (!stopped && !continuing && names.length > 0 && errors.length === names.length) throw errors[0];
     const first = errors[0];
     const firstText = isToolError(first) ? `${first.what}: ${first.why}` : undefined;
     return {

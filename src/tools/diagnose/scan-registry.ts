@@ -82,7 +82,7 @@ export const scanRegistryTool = defineTool({
         const supported = blockers.length === 0;
 
         const listed = (done: number, total: number) => void rt.progress(done, total, `listed ${done} of ${total} repositories`).catch(() => undefined);
-        const snap = await registrySnapshot(azure, reg, prefix, range, rt.signal, budget.listUntil, listed);
+        const snap = await registrySnapshot({ azure, reg, prefix, signal: rt.signal, stopAt: budget.listUntil, progress: listed }, range);
         const ranked = rankImages(reg.loginServer, snap.images, bytes => estimateStartup(bytes));
         const at = (row: Ranked<Estimate>) => position(reg.loginServer, row);
         // The rows rank the repositories listed: the range asked for, or up to where listing stopped.
@@ -101,7 +101,7 @@ export const scanRegistryTool = defineTool({
             unreadRepositories: snap.unread.names.length,
             truncated: snap.truncated
         };
-        const stop = snap.stopped ? { reason: snap.stopped, text: stale ? 'its range of repositories could not be listed again in time, so nothing is returned; pass nextCursor again' : `listing stopped after "${ranged.through}": these rows rank the repositories listed so far` } : described.stopped ? { reason: described.stopped, text: `${candidates.length} of the page's ${page.length} rows were described` } : undefined;
+        const stop = snap.stopped ? { reason: snap.stopped, text: stale ? 'its range of repositories could not be listed again in time, so nothing is returned; pass nextCursor again (listing continues where it stopped)' : `listing stopped after "${ranged.through}": these rows rank the repositories listed so far` } : described.stopped ? { reason: described.stopped, text: `${candidates.length} of the page's ${page.length} rows were described` } : undefined;
         return {
             data: { registry: reg.name, supported, blockers: blockers.map(f => ({ code: f.code, fix: usableFix(f.fix, rt) })), candidates, scanned, nextCursor: next ? encodeScanCursor(next) : null },
             summary: summarize(reg, prefix, cursor?.range ? ranged : undefined, scanned, candidates, supported, snap.unread.first, next !== undefined, stop)

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWorld } from '../../../src/sandbox/world/generate-world.js';
 import { parseWorld } from '../../../src/sandbox/world/load-world.js';
 import { scanRegistryTool } from '../../../src/tools/diagnose/scan-registry.js';
+import { encodeScanCursor } from '../../../src/tools/diagnose/scan-cursor.js';
 import { startSandboxApp, textOf, type SandboxApp } from '../../helpers/sandbox-app.js';
 import { structuredOf } from '../../helpers/structured.js';
 
@@ -26,8 +27,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const scan = async (cursor?: string) => {
-    const r = await t.call('streaming_scan_registry', { registry: 'scaleacr', limit: 50, ...(cursor ? { cursor } : {}) });
+const scan = async (cursor?: string, on: SandboxApp = t) => {
+    const r = await on.call('streaming_scan_registry', { registry: 'scaleacr', limit: 50, ...(cursor ? { cursor } : {}) });
     expect(r.isError, textOf(r)).toBeFalsy();
     return { out: structuredOf(scanRegistryTool, r), text: textOf(r) };
 };
@@ -59,5 +60,32 @@ describe('streaming_scan_registry that cannot finish within the call deadline', 
         // The registry's 429s were met along the way and named as the reason at least once.
         expect(t.sb.requestLog.entries(e => e.listener === 'registry:scaleacr' && e.status === 429).length).toBeGreaterThan(0);
         expect(texts.some(x => x.includes('the registry throttled'))).toBe(true);
+    });
+});
+
+describe('a cursor into a range that no longer fits in one call', () => {
+    it('gets an empty page with the same cursor, and repeating it lists further until the range is paged', { timeout: 600_000 }, async () => {
+        // A fresh server (nothing kept) given a cursor into a ranked range of 100 repositories, as if its snapshot had expired.
+        const fresh = await startSandboxApp({ sandbox: { world }, config: { toolTimeoutSeconds: 3 } });
+        try {
+            const names = parseWorld(world).registries[0]!.repositories.map(r => r.name).sort();
+            const through = names[99]!;
+            const cursor = encodeScanCursor({ scope: 'registry:scaleacr/', position: { key: 1e12, name: '' }, range: { after: '', through } });
+            const first = await scan(cursor, fresh);
+            expect(first.out.candidates).toEqual([]);
+            expect(first.out.nextCursor).toBe(cursor);
+            expect(first.text).toMatch(/Stopped early .*could not be listed again in time/);
+            let page = first;
+            for (let calls = 1; page.out.nextCursor === cursor; calls++) {
+                expect(calls, 'calls to list the range again').toBeLessThan(100);
+                page = await scan(cursor, fresh);
+            }
+            // Listing went further with each call until the whole range was kept: its rows now page from the cursor.
+            expect(page.out.scanned.repositories).toBe(100);
+            expect(page.out.candidates.length).toBeGreaterThan(0);
+            expect(page.out.candidates.every(c => c.image.replace(/^scaleacr\.azurecr\.io\//, '').replace(/:[^:]+$/, '') <= through)).toBe(true);
+        } finally {
+            await fresh.close();
+        }
     });
 });
