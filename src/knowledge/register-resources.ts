@@ -1,6 +1,7 @@
 /**
  * Serves the skill on one McpServer instance. Runs per connection/request, so it only registers
- * closures over what loadKnowledgeBase() already prepared: no file I/O, no parsing here.
+ * closures over what loadKnowledgeBase() and prepare() (once per knowledge base) worked out: no file I/O,
+ * no parsing, no measuring here.
  *
  * What a client sees:
  * - the SDK skills extension (`kb.skills.attach`): skills/list, skills/get, resources/directory/read, the
@@ -31,21 +32,40 @@ export function referenceTemplateUri(kb: Pick<KnowledgeBase, 'skillName'>): stri
     return `skill://${kb.skillName}/references/{page}`;
 }
 
+/** What registration needs from the knowledge base, worked out once per base (sizes, names) instead of per server. */
+interface Prepared {
+    references: { page: KnowledgeBase['pages'][number]; size: number }[];
+    prefix: string;
+    pageNames: string[];
+}
+
+const prepared = new WeakMap<KnowledgeBase, Prepared>();
+
+function prepare(kb: KnowledgeBase): Prepared {
+    let p = prepared.get(kb);
+    if (!p) {
+        const references = kb.pages.filter(page => page.path !== 'SKILL.md');
+        const prefix = `skill://${kb.skillName}/references/`;
+        p = {
+            references: references.map(page => ({ page, size: Buffer.byteLength(page.raw) })),
+            prefix,
+            pageNames: references.filter(page => page.uri.startsWith(prefix) && !page.uri.slice(prefix.length).includes('/')).map(page => page.uri.slice(prefix.length))
+        };
+        prepared.set(kb, p);
+    }
+    return p;
+}
+
 export function registerKnowledgeResources(server: McpServer, kb: KnowledgeBase): void {
     kb.skills.attach(server);
 
-    const references = kb.pages.filter(p => p.path !== 'SKILL.md');
-    for (const page of references) {
-        server.registerResource(
-            page.path,
-            page.uri,
-            { title: page.title, description: page.summary, mimeType: MARKDOWN, size: Buffer.byteLength(page.raw) },
-            async () => ({ contents: [{ uri: page.uri, mimeType: MARKDOWN, text: page.raw }] })
-        );
+    const { references, prefix, pageNames } = prepare(kb);
+    for (const { page, size } of references) {
+        server.registerResource(page.path, page.uri, { title: page.title, description: page.summary, mimeType: MARKDOWN, size }, async () => ({
+            contents: [{ uri: page.uri, mimeType: MARKDOWN, text: page.raw }]
+        }));
     }
 
-    const prefix = `skill://${kb.skillName}/references/`;
-    const pageNames = references.filter(p => p.uri.startsWith(prefix) && !p.uri.slice(prefix.length).includes('/')).map(p => p.uri.slice(prefix.length));
     server.registerResource(
         REFERENCE_TEMPLATE_NAME,
         new ResourceTemplate(referenceTemplateUri(kb), {
@@ -54,7 +74,7 @@ export function registerKnowledgeResources(server: McpServer, kb: KnowledgeBase)
         }),
         { title: `${kb.page('SKILL.md')?.title ?? kb.skillName}: reference page`, description: 'One reference page of the skill by file name; completes page names.', mimeType: MARKDOWN },
         async (uri, { page }) => {
-            const found = references.find(p => p.uri === `${prefix}${String(page)}`);
+            const found = references.find(r => r.page.uri === `${prefix}${String(page)}`)?.page;
             if (!found) throw new ResourceNotFoundError(uri.href);
             return { contents: [{ uri: found.uri, mimeType: MARKDOWN, text: found.raw }] };
         }

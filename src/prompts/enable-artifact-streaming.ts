@@ -3,7 +3,7 @@ import { completable, type McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 import { liveCompletions } from './live-completion.js';
 import type { PromptDeps } from './prompt-deps.js';
-import { embedPages, promptArg, promptResult, renderSteps, searchStep, userText, type Step } from './prompt-kit.js';
+import { argsSchemaFor, embedPages, promptArg, promptResult, renderSteps, searchStep, userText, type Step } from './prompt-kit.js';
 
 export const ENABLE_PAGES = ['references/enable-on-acr.md', 'references/enable-on-aks.md', 'references/requirements.md'];
 
@@ -12,17 +12,19 @@ const DEFAULT_POOL_NAMES = ['nodepool1'];
 
 export function registerEnableArtifactStreaming(server: McpServer, deps: PromptDeps, tools: ReadonlySet<string>): void {
     const { knowledge: kb, cloud } = deps;
-    const live = liveCompletions(deps);
     server.registerPrompt(
         'enable_artifact_streaming',
         {
             title: 'Enable artifact streaming',
             description: 'Check prerequisites, then turn on ACR artifact streaming for a repository (auto-conversion plus backfill of existing tags) and, optionally, on an AKS node pool; every change is planned and confirmed first.',
-            argsSchema: z.object({
-                registry: completable(promptArg(`Registry name (without .${cloud.acrSuffix})`), live.registry),
-                repository: completable(promptArg('Repository, e.g. ml/trainer'), live.repository),
-                cluster: completable(promptArg('AKS cluster whose node pool should stream'), live.cluster).optional(),
-                nodePool: completable(promptArg('Node pool to enable streaming on'), live.nodePool(DEFAULT_POOL_NAMES)).optional()
+            argsSchema: argsSchemaFor(deps, 'enable_artifact_streaming', () => {
+                const live = liveCompletions(deps);
+                return z.object({
+                    registry: completable(promptArg(`Registry name (without .${cloud.acrSuffix})`), live.registry),
+                    repository: completable(promptArg('Repository, e.g. ml/trainer'), live.repository),
+                    cluster: completable(promptArg('AKS cluster whose node pool should stream'), live.cluster).optional(),
+                    nodePool: completable(promptArg('Node pool to enable streaming on'), live.nodePool(DEFAULT_POOL_NAMES)).optional()
+                });
             })
         },
         ({ registry, repository, cluster, nodePool }) => {

@@ -7,6 +7,7 @@ import type { GetPromptResult } from '@modelcontextprotocol/server';
 import type { CloudProfile } from '../azure/cloud.js';
 import { parseImageRef } from '../azure/names.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import type { PromptDeps } from './prompt-deps.js';
 import { redact } from '../log.js';
 import { MAX_ARG_LENGTH } from '../tools/shared.js';
 import * as z from 'zod/v4';
@@ -48,6 +49,21 @@ export function promptResult(description: string, messages: PromptMessage[]): Ge
 /** A prompt argument: bounded like tool arguments, so a 100,000-character argument is refused, not echoed. */
 export function promptArg(description: string) {
     return z.string().min(1).max(MAX_ARG_LENGTH).describe(description);
+}
+
+const argsSchemas = new WeakMap<PromptDeps, Map<string, unknown>>();
+
+/**
+ * A prompt's argument schema, built once per PromptDeps (the process's AppContext) instead of on every
+ * McpServer: in the 2026-07-28 era each HTTP request gets its own server, and building the zod objects
+ * with their completers was most of that server's cost. The schema depends on the deps only (the cloud's
+ * suffix in a description, completion through the process's Azure access), never on a caller.
+ */
+export function argsSchemaFor<T>(deps: PromptDeps, prompt: string, build: () => T): T {
+    let forDeps = argsSchemas.get(deps);
+    if (!forDeps) argsSchemas.set(deps, (forDeps = new Map()));
+    if (!forDeps.has(prompt)) forDeps.set(prompt, build());
+    return forDeps.get(prompt) as T;
 }
 
 /** The search step every prompt ends with, or a pointer to the pages when the tool is filtered out. */

@@ -4,21 +4,23 @@ import * as z from 'zod/v4';
 import { liveCompletions } from './live-completion.js';
 import type { PromptDeps } from './prompt-deps.js';
 import { loginServerFor } from '../azure/names.js';
-import { clusterArgs, embedPages, promptArg, promptResult, renderSteps, searchStep, userText, type Step } from './prompt-kit.js';
+import { argsSchemaFor, clusterArgs, embedPages, promptArg, promptResult, renderSteps, searchStep, userText, type Step } from './prompt-kit.js';
 
 export const READINESS_PAGES = ['references/requirements.md', 'references/performance.md', 'references/pricing-and-storage.md'];
 
 export function registerStreamingReadinessReview(server: McpServer, deps: PromptDeps, tools: ReadonlySet<string>): void {
     const { knowledge: kb, cloud } = deps;
-    const live = liveCompletions(deps);
     server.registerPrompt(
         'streaming_readiness_review',
         {
             title: 'Artifact streaming readiness review',
             description: 'Review whether a registry (and optionally an AKS cluster) meets the requirements for ACR artifact streaming, which images would gain most, and what it would cost. Read-only.',
-            argsSchema: z.object({
-                registry: completable(promptArg(`Registry name (without .${cloud.acrSuffix})`), live.registry),
-                cluster: completable(promptArg('AKS cluster that pulls from the registry'), live.cluster).optional()
+            argsSchema: argsSchemaFor(deps, 'streaming_readiness_review', () => {
+                const live = liveCompletions(deps);
+                return z.object({
+                    registry: completable(promptArg(`Registry name (without .${cloud.acrSuffix})`), live.registry),
+                    cluster: completable(promptArg('AKS cluster that pulls from the registry'), live.cluster).optional()
+                });
             })
         },
         ({ registry, cluster }) => {

@@ -3,7 +3,7 @@ import { completable, type McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 import { liveCompletions } from './live-completion.js';
 import type { PromptDeps } from './prompt-deps.js';
-import { clusterArgs, embedPages, promptArg, promptResult, renderSteps, searchStep, splitImage, userText, type Step } from './prompt-kit.js';
+import { argsSchemaFor, clusterArgs, embedPages, promptArg, promptResult, renderSteps, searchStep, splitImage, userText, type Step } from './prompt-kit.js';
 
 export const TROUBLESHOOT_PAGES = ['references/troubleshooting.md', 'references/requirements.md'];
 
@@ -12,17 +12,19 @@ const COMMON_NAMESPACES = ['default', 'kube-system'];
 
 export function registerTroubleshootSlowPodStart(server: McpServer, deps: PromptDeps, tools: ReadonlySet<string>): void {
     const { knowledge: kb, cloud } = deps;
-    const live = liveCompletions(deps);
     server.registerPrompt(
         'troubleshoot_slow_pod_start',
         {
             title: 'Troubleshoot a slow pod start',
             description: 'Find out why pods of an image start slowly on AKS and whether ACR artifact streaming is working for them, with fixes.',
-            argsSchema: z.object({
-                image: completable(promptArg(`Full image reference, e.g. myreg.${cloud.acrSuffix}/ml/trainer:v3`), live.image),
-                cluster: completable(promptArg('AKS cluster name, if known'), live.cluster).optional(),
-                namespace: completable(promptArg('Kubernetes namespace of the pod'), v => COMMON_NAMESPACES.filter(n => n.startsWith(v))).optional(),
-                pod: promptArg('Name of one slow pod, if known').optional()
+            argsSchema: argsSchemaFor(deps, 'troubleshoot_slow_pod_start', () => {
+                const live = liveCompletions(deps);
+                return z.object({
+                    image: completable(promptArg(`Full image reference, e.g. myreg.${cloud.acrSuffix}/ml/trainer:v3`), live.image),
+                    cluster: completable(promptArg('AKS cluster name, if known'), live.cluster).optional(),
+                    namespace: completable(promptArg('Kubernetes namespace of the pod'), v => COMMON_NAMESPACES.filter(n => n.startsWith(v))).optional(),
+                    pod: promptArg('Name of one slow pod, if known').optional()
+                });
             })
         },
         ({ image, cluster, namespace, pod }) => {

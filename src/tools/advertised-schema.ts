@@ -68,6 +68,15 @@ function mergeNullable(node: Json): Json {
 }
 
 /**
+ * One advertised copy per tool schema for the whole process, its JSON Schema converted once per direction
+ * and target: in the 2026-07-28 era every request gets a new McpServer (createMcpHandler), and the SDK
+ * converts a tool's schemas on each tools/list and, for its output schema and the Mcp-Param header scan,
+ * on each tools/call. The schemas are static module constants, so the JSON Schema never changes; it is
+ * frozen, so a consumer that tried to change the shared copy would fail loudly rather than leak.
+ */
+const advertisedSchemas = new WeakMap<z.ZodObject, Map<string, z.ZodObject>>();
+
+/**
  * The schema as tools/list advertises it: compactNode over zod's conversion, and without the `$schema` line:
  * MCP reads a schema without one as JSON Schema 2020-12 (the spec's default dialect since 2025-11-25,
  * SEP-1613), and the line costs ~57 bytes per schema.
@@ -75,14 +84,29 @@ function mergeNullable(node: Json): Json {
  * itself (tool-arguments.ts), so a bad one gets our coded INVALID_INPUT error rather than the SDK's uncoded text.
  */
 export function advertised<S extends z.ZodObject>(schema: S, opts: { passThrough?: boolean } = {}): S {
+    let copies = advertisedSchemas.get(schema);
+    if (!copies) advertisedSchemas.set(schema, (copies = new Map()));
+    const kind = opts.passThrough ? 'passThrough' : 'validating';
+    let copy = copies.get(kind);
+    if (!copy) copies.set(kind, (copy = compactCopy(schema, opts)));
+    return copy as S;
+}
+
+function compactCopy<S extends z.ZodObject>(schema: S, opts: { passThrough?: boolean }): S {
     const copy = schema.clone() as S;
     const std = copy['~standard'] as unknown as { jsonSchema: { input: JsonSchemaConverter; output: JsonSchemaConverter } };
-    const compact =
-        (convert: JsonSchemaConverter, output: boolean): JsonSchemaConverter =>
-        options => {
-            const { $schema: _dialect, ...rest } = convert(options);
-            return compactNode(rest, output) as Json;
+    const compact = (convert: JsonSchemaConverter, output: boolean): JsonSchemaConverter => {
+        const converted = new Map<string, Json>();
+        return options => {
+            const key = JSON.stringify(options ?? null);
+            let json = converted.get(key);
+            if (!json) {
+                const { $schema: _dialect, ...rest } = convert(options);
+                converted.set(key, (json = deepFreeze(compactNode(rest, output)) as Json));
+            }
+            return json;
         };
+    };
     const passThrough = (value: unknown) => ({ value });
     Object.defineProperty(copy, '~standard', {
         value: {
@@ -92,4 +116,12 @@ export function advertised<S extends z.ZodObject>(schema: S, opts: { passThrough
         }
     });
     return copy;
+}
+
+function deepFreeze<T>(node: T): T {
+    if (node !== null && typeof node === 'object' && !Object.isFrozen(node)) {
+        Object.freeze(node);
+        for (const v of Object.values(node)) deepFreeze(v);
+    }
+    return node;
 }

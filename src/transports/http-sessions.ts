@@ -88,10 +88,11 @@ export function createSessionStore(opts: SessionStoreOptions) {
     const jsonError = (status: number, code: number, message: string) =>
         Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status });
 
-    async function handle(request: Request, caller?: Caller): Promise<Response> {
+    /** `parsedBody`: the JSON body when the caller has parsed it already (http.ts), so the transport does not again. */
+    async function handle(request: Request, caller?: Caller, parsedBody?: unknown): Promise<Response> {
         const sid = request.headers.get('mcp-session-id');
         // Each request carries the user's current token (tools use it for on-behalf-of calls).
-        const extra = caller ? { authInfo: authInfoOf(caller) } : undefined;
+        const extra = caller || parsedBody !== undefined ? { ...(caller ? { authInfo: authInfoOf(caller) } : {}), ...(parsedBody !== undefined ? { parsedBody } : {}) } : undefined;
         if (sid) {
             const s = sessions.get(sid);
             // Another user's session answers as an unknown one: its existence is not revealed.

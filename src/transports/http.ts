@@ -126,16 +126,22 @@ export function createHttpApp(app: AppContext, opts: HttpAppOptions) {
         if (decided instanceof Response) return decided;
         const { caller } = decided;
         let routed = request;
+        let parsedBody: unknown;
         if (request.method === 'POST') {
             // Read the body ourselves under the limit: a chunked body has no Content-Length to check.
             const body = await readLimited(request, opts.maxBodyBytes);
             if (body === undefined) return tooLarge(opts.maxBodyBytes);
+            // Parsed once here and handed on as `parsedBody`: otherwise the SDK clones, reads and parses the body
+            // again for the era check and once more to serve it. A body that is not JSON goes on as bytes, so
+            // the SDK gives its own answer (parse error, or the 2025-era fallback) exactly as before.
+            parsedBody = parseJson(body);
             // Keep the signal: it is how a modern client's disconnect (its cancellation) reaches the tool.
-            routed = new Request(request.url, { method: 'POST', headers: request.headers, body: new Uint8Array(body), signal: request.signal });
+            if (parsedBody === undefined) routed = new Request(request.url, { method: 'POST', headers: request.headers, body: new Uint8Array(body), signal: request.signal });
         }
-        const legacy = request.headers.has('mcp-session-id') || (await isLegacyRequest(routed, undefined, { maxRequestBodySize: opts.maxBodyBytes }));
+        const legacy = request.headers.has('mcp-session-id') || (await isLegacyRequest(routed, parsedBody, { maxRequestBodySize: opts.maxBodyBytes }));
         const authInfo = caller ? authInfoOf(caller) : undefined;
-        return finishResponse(request, await (legacy ? sessions.handle(routed, caller) : modern.fetch(routed, authInfo ? { authInfo } : undefined)));
+        const options = { ...(authInfo ? { authInfo } : {}), ...(parsedBody !== undefined ? { parsedBody } : {}) };
+        return finishResponse(request, await (legacy ? sessions.handle(routed, caller, parsedBody) : modern.fetch(routed, options)));
     }
 
     return {
@@ -243,6 +249,16 @@ async function signIn(entra: EntraValidator, header: string | null, publicOrigin
         }
         const header = challengeHeader(publicOrigin, { error: e.error, message: e.message }, entra.scopes);
         return e.error === 'insufficient_scope' ? forbiddenScope(header, e.message) : unauthorized(header, e.message);
+    }
+}
+
+/** The body as JSON, or `undefined` when it is empty or not JSON (the SDK then reads the bytes and answers). */
+function parseJson(body: Buffer): unknown {
+    if (body.length === 0) return undefined;
+    try {
+        return JSON.parse(body.toString('utf8')) as unknown;
+    } catch {
+        return undefined;
     }
 }
 
