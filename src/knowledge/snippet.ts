@@ -2,16 +2,17 @@
  * The ~200 characters of a section that best show why it matched: the window holding the most distinct
  * matched words, started at a sentence or word boundary. Plain text, so no markdown noise reaches the user.
  */
-import { stem, tokensWithOffsets } from './terms.js';
+import { stem, tokensWithOffsets, type Token } from './terms.js';
 
 export const SNIPPET_LENGTH = 200;
 const LEAD = 40;
 
-export function makeSnippet(text: string, matched: ReadonlySet<string>, heading = ''): string {
+/** `tokens`: the text's tokensWithOffsets(), when the caller keeps them (the search index does, per section). */
+export function makeSnippet(text: string, matched: ReadonlySet<string>, heading = '', tokens?: () => readonly Token[]): string {
     if (text === '') return heading; // a heading with no text of its own: the heading is all there is to show
     if (text.length <= SNIPPET_LENGTH) return text;
     const stems = new Set([...matched].map(stem));
-    const hits = tokensWithOffsets(text).filter(t => stems.has(t.term));
+    const hits = (tokens ? tokens() : tokensWithOffsets(text)).filter(t => stems.has(t.term));
     let start = 0;
     let best = -1;
     for (const anchor of hits) {

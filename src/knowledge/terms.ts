@@ -46,8 +46,14 @@ export function processTerm(token: string): string | null {
     return isStopWord(token) ? null : stem(token);
 }
 
+export interface Token {
+    term: string;
+    start: number;
+    end: number;
+}
+
 /** Every token of a text with its offset, for snippet windows. */
-export function tokensWithOffsets(text: string): { term: string; start: number; end: number }[] {
+export function tokensWithOffsets(text: string): Token[] {
     return [...text.matchAll(TOKEN)].map(m => ({ term: stem(m[0]), start: m.index, end: m.index + m[0].length }));
 }
 

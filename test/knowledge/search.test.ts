@@ -57,4 +57,18 @@ describe('kb.search', () => {
         const hit = kb.search('ERR_ARTIFACT_STREAMING_DOWNLOAD', 1)[0]!;
         expect(hit.snippet).toContain('ERR_ARTIFACT_STREAMING_DOWNLOAD');
     });
+
+    it('answers a repeated question as a fresh index does, whatever the caller did with the earlier answer', async () => {
+        const fresh = await loadKnowledgeBase();
+        const first = kb.search('premium sku', 5);
+        first.pop();
+        try {
+            (first[0] as { snippet: string }).snippet = 'changed by a caller';
+        } catch {
+            // a kept answer may refuse changes; either way the next answer must be unaffected
+        }
+        expect(kb.search('premium sku', 5)).toEqual(fresh.search('premium sku', 5));
+        expect(kb.search('Premium SKU', 5)).toEqual(fresh.search('premium sku', 5));
+        expect(kb.search('premium sku', 2)).toEqual(fresh.search('premium sku', 5).slice(0, 2));
+    });
 });
