@@ -8,7 +8,7 @@ import { SkillCatalog, SkillCatalogError, type SkillFiles } from '@modelcontextp
 import { nodeSkillFiles } from '@modelcontextprotocol/server/ext/skills/node';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { KnowledgeError, type KnowledgeProblem } from './knowledge-error.js';
-import { parsePage } from './pages.js';
+import { prebuiltPages, recordPages, skillDigest, type PagesRecord } from './prebuilt-pages.js';
 import { buildSectionIndex, type SectionIndex } from './search-index.js';
 import { splitSections } from './sections.js';
 import { analyzeQuery } from './terms.js';
@@ -26,10 +26,23 @@ export const DEFAULT_KNOWLEDGE_DIR = join(PACKAGE_ROOT, 'knowledge');
  * @throws KnowledgeError listing every problem found (front matter, links, anchors, SDK catalog rules).
  */
 export async function loadKnowledgeBase(dir: string = DEFAULT_KNOWLEDGE_DIR): Promise<KnowledgeBase> {
+    return (await load(dir, true)).kb;
+}
+
+/** For the build (scripts/bundle.mjs): the skill parsed and validated in full, as the bundle may skip doing at start. */
+export async function knowledgePagesRecord(dir: string = DEFAULT_KNOWLEDGE_DIR): Promise<PagesRecord> {
+    const { kb, digest } = await load(dir, false);
+    return recordPages(digest, kb.pages);
+}
+
+async function load(dir: string, usePrebuilt: boolean): Promise<{ kb: KnowledgeBase; digest: string }> {
     const root = resolve(dir);
     const files = snapshotFiles(nodeSkillFiles(root));
     const catalog = await loadCatalog(root, files);
-    return build(root, catalog, readSkill(root, catalog, files.snapshot));
+    const loaded = readSkill(root, catalog, files.snapshot);
+    const digest = skillDigest(loaded.skillName, loaded.uriBase, loaded.files, loaded.markdown);
+    const prebuilt = usePrebuilt && loaded.problems.length === 0 ? prebuiltPages(digest, loaded.markdown) : undefined;
+    return { kb: build(root, catalog, loaded, prebuilt ?? (await parseAndValidate(root, loaded))), digest };
 }
 
 /**
@@ -107,17 +120,8 @@ function readSkill(root: string, catalog: SkillCatalog, snapshot: ReadonlyMap<st
     return { skillName: entry.frontmatter.name, skillDir, markdown, files, uriBase, problems };
 }
 
-function build(root: string, catalog: SkillCatalog, loaded: LoadedSkill): KnowledgeBase {
-    const problems = [...loaded.problems];
-    const pages: KnowledgePage[] = [];
-    const bodies: { path: string; body: string; lineOffset: number }[] = [];
-    for (const [path, raw] of [...loaded.markdown].sort(([a], [b]) => pageOrder(a) - pageOrder(b) || a.localeCompare(b))) {
-        const { page, body } = parsePage(path, raw, loaded.uriBase + path, loaded.skillName, problems);
-        if (page) pages.push(page);
-        if (body !== undefined) bodies.push({ path, body, lineOffset: raw.split('\n').length - body.split('\n').length });
-    }
-    validateLinks(bodies, loaded.files, problems);
-    if (problems.length > 0) throw new KnowledgeError(root, problems);
+/** `pages`: as the build recorded them for these very bytes (prebuilt-pages.ts), or parsed and validated now. */
+function build(root: string, catalog: SkillCatalog, loaded: LoadedSkill, pages: KnowledgePage[]): KnowledgeBase {
 
     const byPath = new Map(pages.map(p => [p.path, p]));
     // Sections and the index are built on first use: validation above is all start-up needs, and the
@@ -137,6 +141,22 @@ function build(root: string, catalog: SkillCatalog, loaded: LoadedSkill): Knowle
         search: (query, limit) => (index ??= buildSectionIndex(sectionsOf(), path => byPath.get(path)?.tags ?? [])).search(query, limit),
         queryTerms: query => analyzeQuery(query).filter(t => !t.synonym).map(t => t.term)
     };
+}
+
+async function parseAndValidate(root: string, loaded: LoadedSkill): Promise<KnowledgePage[]> {
+    // Imported here: the front matter's YAML parser is needed only when the pages are not prebuilt.
+    const { parsePage } = await import('./pages.js');
+    const problems = [...loaded.problems];
+    const pages: KnowledgePage[] = [];
+    const bodies: { path: string; body: string; lineOffset: number }[] = [];
+    for (const [path, raw] of [...loaded.markdown].sort(([a], [b]) => pageOrder(a) - pageOrder(b) || a.localeCompare(b))) {
+        const { page, body } = parsePage(path, raw, loaded.uriBase + path, loaded.skillName, problems);
+        if (page) pages.push(page);
+        if (body !== undefined) bodies.push({ path, body, lineOffset: raw.split('\n').length - body.split('\n').length });
+    }
+    validateLinks(bodies, loaded.files, problems);
+    if (problems.length > 0) throw new KnowledgeError(root, problems);
+    return pages;
 }
 
 /** SKILL.md first, then the rest alphabetically: the order resources/list and prompts show. */

@@ -3,11 +3,33 @@
  * conversion, made terser without changing what a value must look like. Validation stays zod's (the
  * output schema's `~standard.validate`, the input's in tool-arguments.ts), so the server enforces exactly
  * what it did before.
+ *
+ * Converted once per process, or not at all in the bundle: `npm run build` converts every tool's schemas at
+ * build time (scripts/bundle.mjs, through `advertisedJsonSchemas`) and embeds the result, because the
+ * conversion was ≈10 ms of every cold start. The embedded copy comes from the same source in the same build,
+ * so it cannot drift from the zod schemas; test/e2e/prebuilt.test.ts compares the built CLI's tools/list
+ * with the live conversion.
  */
 import type * as z from 'zod/v4';
+import type { ToolDefinition } from './define-tool.js';
 
 type Json = Record<string, unknown>;
 type JsonSchemaConverter = (options: unknown) => Json;
+type Role = 'input' | 'output';
+
+/** The one target the SDK converts to (JSON Schema 2020-12, the MCP default dialect). */
+const PREBUILT_TARGET = 'draft-2020-12';
+
+/** Set by the bundler (esbuild `define`) to the JSON text of `advertisedJsonSchemas(ALL_TOOLS)`; absent from source. */
+declare const __ACRSM_TOOL_SCHEMAS__: string | undefined;
+
+let prebuilt: Record<string, Json> | undefined | null;
+
+function prebuiltSchema(key: string, options: unknown): Json | undefined {
+    if ((options as { target?: unknown } | undefined)?.target !== PREBUILT_TARGET) return undefined;
+    prebuilt ??= typeof __ACRSM_TOOL_SCHEMAS__ === 'string' ? (JSON.parse(__ACRSM_TOOL_SCHEMAS__) as Record<string, Json>) : null;
+    return prebuilt?.[key];
+}
 
 /**
  * Bounds no genuine value reaches (shared.ts's `MAX_ARG_LENGTH`, a pasted describe's 256 KiB, a confirmation token's
@@ -74,35 +96,37 @@ function mergeNullable(node: Json): Json {
  * on each tools/call. The schemas are static module constants, so the JSON Schema never changes; it is
  * frozen, so a consumer that tried to change the shared copy would fail loudly rather than leak.
  */
-const advertisedSchemas = new WeakMap<z.ZodObject, Map<string, z.ZodObject>>();
+const advertisedSchemas = new WeakMap<z.ZodObject, Map<Role, z.ZodObject>>();
 
 /**
  * The schema as tools/list advertises it: compactNode over zod's conversion, and without the `$schema` line:
  * MCP reads a schema without one as JSON Schema 2020-12 (the spec's default dialect since 2025-11-25,
  * SEP-1613), and the line costs ~57 bytes per schema.
- * `passThrough` (input schemas): `validate` passes every value through, since runTool checks the arguments
- * itself (tool-arguments.ts), so a bad one gets our coded INVALID_INPUT error rather than the SDK's uncoded text.
+ * An input schema's `validate` passes every value through, since runTool checks the arguments itself
+ * (tool-arguments.ts), so a bad one gets our coded INVALID_INPUT error rather than the SDK's uncoded text.
+ * `tool` and `role` name its build-time conversion.
  */
-export function advertised<S extends z.ZodObject>(schema: S, opts: { passThrough?: boolean } = {}): S {
+export function advertised<S extends z.ZodObject>(schema: S, tool: string, role: Role): S {
     let copies = advertisedSchemas.get(schema);
     if (!copies) advertisedSchemas.set(schema, (copies = new Map()));
-    const kind = opts.passThrough ? 'passThrough' : 'validating';
-    let copy = copies.get(kind);
-    if (!copy) copies.set(kind, (copy = compactCopy(schema, opts)));
+    let copy = copies.get(role);
+    if (!copy) copies.set(role, (copy = compactCopy(schema, `${tool}:${role}`, role, true)));
     return copy as S;
 }
 
-function compactCopy<S extends z.ZodObject>(schema: S, opts: { passThrough?: boolean }): S {
+/** `role`: how the SDK converts this schema (an input schema `.input`, an output schema `.output`); only that has a prebuilt copy. */
+function compactCopy<S extends z.ZodObject>(schema: S, key: string, role: Role, usePrebuilt: boolean): S {
     const copy = schema.clone() as S;
-    const std = copy['~standard'] as unknown as { jsonSchema: { input: JsonSchemaConverter; output: JsonSchemaConverter } };
-    const compact = (convert: JsonSchemaConverter, output: boolean): JsonSchemaConverter => {
+    const std = copy['~standard'] as unknown as { jsonSchema: Record<Role, JsonSchemaConverter> };
+    const compact = (convert: JsonSchemaConverter, direction: Role): JsonSchemaConverter => {
         const converted = new Map<string, Json>();
         return options => {
-            const key = JSON.stringify(options ?? null);
-            let json = converted.get(key);
+            const cacheKey = JSON.stringify(options ?? null);
+            let json = converted.get(cacheKey);
             if (!json) {
-                const { $schema: _dialect, ...rest } = convert(options);
-                converted.set(key, (json = deepFreeze(compactNode(rest, output)) as Json));
+                const built = usePrebuilt && direction === role ? prebuiltSchema(key, options) : undefined;
+                const { $schema: _dialect, ...rest } = built ?? convert(options);
+                converted.set(cacheKey, (json = deepFreeze(built ? rest : compactNode(rest, direction === 'output')) as Json));
             }
             return json;
         };
@@ -111,8 +135,8 @@ function compactCopy<S extends z.ZodObject>(schema: S, opts: { passThrough?: boo
     Object.defineProperty(copy, '~standard', {
         value: {
             ...std,
-            ...(opts.passThrough ? { validate: passThrough } : {}),
-            jsonSchema: { input: compact(std.jsonSchema.input, false), output: compact(std.jsonSchema.output, true) }
+            ...(role === 'input' ? { validate: passThrough } : {}),
+            jsonSchema: { input: compact(std.jsonSchema.input, 'input'), output: compact(std.jsonSchema.output, 'output') }
         }
     });
     return copy;
@@ -124,4 +148,20 @@ function deepFreeze<T>(node: T): T {
         for (const v of Object.values(node)) deepFreeze(v);
     }
     return node;
+}
+
+/**
+ * What the build embeds: every tool's advertised input and output schema, converted live as the SDK
+ * converts them (`~standard.jsonSchema.input` for an input schema, `.output` for an output schema).
+ */
+export function advertisedJsonSchemas(tools: readonly ToolDefinition[]): Record<string, Json> {
+    const out: Record<string, Json> = {};
+    for (const t of tools) {
+        for (const [role, schema] of [['input', t.input], ['output', t.output]] as const) {
+            const key = `${t.name}:${role}`;
+            const std = compactCopy(schema, key, role, false)['~standard'] as unknown as { jsonSchema: Record<Role, JsonSchemaConverter> };
+            out[key] = std.jsonSchema[role]({ target: PREBUILT_TARGET });
+        }
+    }
+    return out;
 }

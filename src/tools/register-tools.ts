@@ -54,8 +54,8 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
             {
                 title: def.title,
                 description: def.description,
-                inputSchema: advertised(def.input, { passThrough: true }),
-                outputSchema: advertised(def.output),
+                inputSchema: advertised(def.input, def.name, 'input'),
+                outputSchema: advertised(def.output, def.name, 'output'),
                 annotations: annotationsFor(def)
             },
             (async (args: unknown, ctx: ServerContext) => runTool(def, args, ctx, app, server, registered)) as never
