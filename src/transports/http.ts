@@ -22,7 +22,7 @@ import { AuthFailure, type EntraValidator } from '../auth/entra-validator.js';
 import { challengeHeader, METADATA_PATHS, protectedResourceMetadata } from '../auth/protected-resource.js';
 import { isLoopback } from '../config.js';
 import { authInfoOf, callerFromAuthInfo } from '../auth/caller.js';
-import { createServer } from '../server.js';
+import { createServer, featuresFor } from '../server.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { DEFAULT_HTTP_LIMITS, nodeServerOptions, type HttpLimits } from './http-limits.js';
 import { finishResponse, forbidden, forbiddenScope, methodNotAllowed, readLimited, sendEarly, tooLarge, unauthorized } from './http-responses.js';
@@ -67,7 +67,12 @@ export function httpOptionsFrom(app: AppContext): HttpAppOptions {
 /** The web-standard face of the server: usable in-process (tests) and behind node:http (startHttpServer). */
 export function createHttpApp(app: AppContext, opts: HttpAppOptions) {
     const onerror = (e: Error) => app.log.warn(`http: ${e.message}`);
-    const modern = createMcpHandler(ctx => createServer(app, callerFromAuthInfo(ctx.authInfo)), { legacy: 'reject', onerror, maxRequestBodySize: opts.maxBodyBytes });
+    // Each 2026-07-28 request gets a server of its own, with only what its method needs (featuresFor).
+    const methods = new WeakMap<Request, unknown>();
+    const modern = createMcpHandler(
+        ctx => createServer(app, callerFromAuthInfo(ctx.authInfo), featuresFor(ctx.requestInfo && methods.get(ctx.requestInfo))),
+        { legacy: 'reject', onerror, maxRequestBodySize: opts.maxBodyBytes }
+    );
     const sessions = createSessionStore({
         maxSessions: opts.maxSessions,
         idleMs: opts.sessionIdleMs,
@@ -141,6 +146,7 @@ export function createHttpApp(app: AppContext, opts: HttpAppOptions) {
         const legacy = request.headers.has('mcp-session-id') || (await isLegacyRequest(routed, parsedBody, { maxRequestBodySize: opts.maxBodyBytes }));
         const authInfo = caller ? authInfoOf(caller) : undefined;
         const options = { ...(authInfo ? { authInfo } : {}), ...(parsedBody !== undefined ? { parsedBody } : {}) };
+        if (!legacy && parsedBody !== null && typeof parsedBody === 'object') methods.set(routed, (parsedBody as { method?: unknown }).method);
         return finishResponse(request, await (legacy ? sessions.handle(routed, caller, parsedBody) : modern.fetch(routed, options)));
     }
 

@@ -31,6 +31,31 @@ describe('Streamable HTTP at /mcp', () => {
         expect(r.isError).toBeFalsy();
     });
 
+    it('serves every feature to a 2026-07-28 client, each request on a server of its own, as a 2025 session does', async () => {
+        const answers = async (mode: 'auto' | 'legacy') => {
+            const client = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode } });
+            closeAfterTest(client);
+            await client.connect(new StreamableHTTPClientTransport(http.url, { requestInit: { headers: auth } }));
+            const uri = 'skill://acr-artifact-streaming/references/requirements.md';
+            return {
+                instructions: client.getInstructions(),
+                capabilities: Object.keys(client.getServerCapabilities() ?? {}).sort(),
+                tools: (await client.listTools()).tools.map(t => t.name),
+                call: (await client.callTool({ name: 'streaming_search_docs', arguments: { query: 'premium sku' } })).structuredContent,
+                resources: (await client.listResources()).resources.map(r => r.uri),
+                templates: (await client.listResourceTemplates()).resourceTemplates.map(t => t.uriTemplate),
+                page: (await client.readResource({ uri })).contents,
+                prompts: (await client.listPrompts()).prompts.map(p => p.name),
+                prompt: (await client.getPrompt({ name: 'streaming_readiness_review', arguments: { registry: 'contosoacr' } })).messages.length,
+                completion: (await client.complete({ ref: { type: 'ref/resource', uri: 'skill://acr-artifact-streaming/references/{page}' }, argument: { name: 'page', value: 'req' } })).completion.values
+            };
+        };
+        const modern = await answers('auto');
+        expect(modern.tools).toContain('streaming_search_docs');
+        expect(modern.completion).toEqual(['requirements.md']);
+        expect(modern).toEqual(await answers('legacy'));
+    });
+
     it('serves a 2025-era @modelcontextprotocol/sdk 1.x client with a session, and ends it on DELETE', async () => {
         const client = new V1Client({ name: 'v1', version: '1' });
         closeAfterTest(client);
