@@ -133,7 +133,15 @@ function fromStatus(status: number, code: string | undefined, detail: string, ct
     if (status === 401) {
         const login = `\`az login${ctx.tenant ? ` --tenant ${ctx.tenant}` : ''}\``;
         // A registry answers 401 both for a bad token and for a token without the needed permission.
-        const fix = byArm ? `sign in again: ${login}` : `make sure your identity holds a pull role on the registry (AcrPull, or Container Registry Repository Reader on ABAC registries), then sign in again: ${login}`;
+        // core-rest-pipeline's bearer policy renews a token 2 minutes before its expiry by the local clock, and after a
+        // 401 only for a CAE claims challenge: a clock that is behind keeps sending a token Resource Manager calls
+        // expired, and resending it would not help (docs/azure.md, "Credentials").
+        const expired = byArm && code === 'ExpiredAuthenticationToken';
+        const fix = expired
+            ? `the token had expired by Resource Manager's clock: if this machine's clock is behind, correct it (NTP); otherwise sign in again: ${login}`
+            : byArm
+              ? `sign in again: ${login}`
+              : `make sure your identity holds a pull role on the registry (AcrPull, or Container Registry Repository Reader on ABAC registries), then sign in again: ${login}`;
         return new ToolError(`${ctx.action} was refused: not authenticated`, why, fix, 'UNAUTHENTICATED');
     }
     if (status === 403) {

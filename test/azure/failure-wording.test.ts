@@ -44,6 +44,17 @@ describe('whether a failed request was retried', () => {
         expect(textOf(r)).not.toMatch(/not retried/);
     });
 
+    it('the same from Resource Manager (the SDK client\'s error carries the request the policy counted)', async () => {
+        const t = await app();
+        t.sb.faults.add({ method: 'GET', path: '/subscriptions/*/providers/Microsoft.ContainerRegistry/registries', status: 503 });
+        const r = await t.call('acr_list_registries', {});
+        expect(r.isError).toBe(true);
+        const attempts = t.sb.requestLog.entries(e => e.status === 503).length;
+        expect(attempts).toBe(FAST_RETRY.maxRetries + 1);
+        expect(textOf(r)).toMatch(/Azure Resource Manager answered 503/);
+        expect(textOf(r)).toContain(`(${attempts} attempts)`);
+    });
+
     it('a POST that met 503 was sent once and says it was not retried', async () => {
         const t = await app();
         t.sb.faults.add({ method: 'POST', path: FLAG, status: 503 });
@@ -83,5 +94,17 @@ describe('a write without an answer', () => {
         // Following the advice: the same tool without a token reads the state and finds nothing left to do.
         const again = await t.call(TOOL, ARGS);
         expect(again.structuredContent).toMatchObject({ status: 'no_change' });
+    });
+});
+
+describe('an expired token', () => {
+    it('Resource Manager answering ExpiredAuthenticationToken: points at the clock first, then signing in', async () => {
+        const t = await app();
+        t.sb.faults.add({ method: 'GET', path: '/subscriptions/*/providers/Microsoft.ContainerRegistry/registries', action: 'expired-token' });
+        const r = await t.call('acr_list_registries', {});
+        expect(r.isError).toBe(true);
+        expect(textOf(r)).toMatch(/answered 401 ExpiredAuthenticationToken/);
+        expect(textOf(r)).toMatch(/if this machine's clock is behind, correct it \(NTP\); otherwise sign in again: `az login/);
+        expect(textOf(r)).toMatch(/UNAUTHENTICATED/);
     });
 });
