@@ -3,11 +3,11 @@
 // with sessions and 2026-07-28 era) and against server-everything's `echo` tool (2025 era, its only one), in
 // the same run, scenarios alternating over ROUNDS rounds. Bounded: CLIENTS × CALLS calls a scenario and round,
 // and a round stops early after ROUND_LIMIT_MS. Loopback only.
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { runtimes } from './lib/runtimes.mjs';
 import { table } from './lib/report.mjs';
 import { median, percentile, ratio, round } from './lib/stats.mjs';
-import { cpuMsOf, newClient, startEverythingHttp, startOursHttp } from './lib/servers.mjs';
+import { httpRound } from './lib/http-round.mjs';
+import { startEverythingHttp, startOursHttp } from './lib/servers.mjs';
 
 const CLIENTS = 20;
 const CALLS = Number(process.env.BENCH_HTTP_CALLS ?? 15);
@@ -24,39 +24,8 @@ const SCENARIOS = {
 };
 
 async function round1(server, s, calls = CALLS) {
-    const url = server.url;
-    const clients = await Promise.all(
-        Array.from({ length: CLIENTS }, async () => {
-            const c = newClient(s.era);
-            const transport = new StreamableHTTPClientTransport(url);
-            await c.connect(transport);
-            return { c, transport };
-        })
-    );
-    const latencies = [];
-    let errors = 0;
-    const deadline = performance.now() + ROUND_LIMIT_MS;
-    const cpu0 = cpuMsOf(server.pid);
-    const t0 = performance.now();
-    await Promise.all(
-        clients.map(async ({ c }, k) => {
-            for (let i = 0; i < calls && performance.now() < deadline; i++) {
-                const t = performance.now();
-                try {
-                    const r = await c.callTool({ name: s.tool, arguments: s.args(i + k) });
-                    if (r.isError) errors++;
-                } catch {
-                    errors++;
-                }
-                latencies.push(performance.now() - t);
-            }
-        })
-    );
-    const wallMs = performance.now() - t0;
-    const serverCpuMs = cpuMsOf(server.pid) - cpu0;
-    // End each 2025-era session with DELETE, as a well-behaved client does (closing alone leaves it open on the server).
-    await Promise.all(clients.map(async ({ c, transport }) => (transport.sessionId ? await transport.terminateSession().catch(() => undefined) : undefined, await c.close().catch(() => undefined))));
-    return { calls: latencies.length, errors, wallMs, serverCpuMs, latencies };
+    const r = await httpRound({ url: server.url, era: s.era, tool: s.tool, args: s.args, clients: CLIENTS, calls, limitMs: ROUND_LIMIT_MS, pids: [server.pid] });
+    return { ...r, serverCpuMs: r.cpuMs[0] };
 }
 
 async function measure(node) {

@@ -3,7 +3,8 @@
  * tenant, ARM and ACR) behind them all. Two users with different roles sign in; the operator's plan made on
  * one replica is applied on another (stateless confirmations under a shared --confirmation-key, bound to the
  * operator), the reader is refused, each replica exchanges each user's token on their behalf, and no request
- * of one user carries the other's identity.
+ * of one user carries the other's identity. A 2025-era session lives on one replica: through the proxy it works
+ * only with session affinity. The proxy is the one bench/scale-out.bench.mjs measures.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { closeAfterTest } from '../helpers/close-after-test.js';
 import { textOf } from '../helpers/mcp.js';
-import { startRoundRobinProxy } from '../helpers/round-robin-proxy.js';
+import { startRoundRobinProxy } from '../../bench/lib/round-robin-proxy.mjs';
 import { sandboxEndpoints } from '../helpers/team-replica.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { teamWorld } from './team-world.js';
@@ -25,12 +26,13 @@ const ARGS = { registry: 'changeacr', repository: 'ml/trainer', enabled: true };
 
 let sb: Sandbox;
 let proxy: Awaited<ReturnType<typeof startRoundRobinProxy>>;
+let ports: number[] = [];
 const replicas: { child: ChildProcess; stderr: () => string }[] = [];
 
 beforeAll(async () => {
     sb = await startSandbox({ world: teamWorld(), behaviour: { conversionSeconds: 0.3 } });
     const env = { ...process.env, TEAM_SANDBOX: JSON.stringify(sandboxEndpoints(sb)), TEAM_CONFIRMATION_KEY: KEY, AZURE_TOKEN_CREDENTIALS: 'AzureCliCredential' };
-    const ports = await Promise.all(
+    ports = await Promise.all(
         [0, 1, 2].map(async () => {
             const child = spawn(process.execPath, ['--import', 'tsx', REPLICA], { cwd: ROOT, env });
             let out = '';
@@ -105,5 +107,30 @@ describe('three replicas behind a round-robin proxy', () => {
         const writes = azure.filter(e => e.method === 'POST' && e.path === '/acr/v1/ml/trainer/_streaming');
         expect(writes.map(e => e.caller)).toEqual(['operator@contoso.example']);
         expect(replicas.some(r => r.stderr().includes('"oid":"22222222-2222-4222-8222-222222222222"'))).toBe(true);
+    });
+
+    it('keeps a 2025-era session on the replica that opened it only with session affinity (deploy/README.md)', async () => {
+        const token = await sb.entra.userToken('reader');
+        const legacySession = async (url: URL) => {
+            const client = new Client({ name: 'scale-legacy', version: '1' }, { versionNegotiation: { mode: 'legacy' } });
+            closeAfterTest(client);
+            await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+            expect(client.getProtocolEra()).toBe('legacy');
+            return (await client.callTool({ name: 'acr_list_registries', arguments: {} })).isError;
+        };
+        const pinned = await startRoundRobinProxy(ports, { affinity: 'session' });
+        const spread = await startRoundRobinProxy(ports);
+        try {
+            expect(await legacySession(pinned.url)).toBeFalsy();
+            // initialize, initialized, the call (and the listening GET, if any): all on the replica holding the session.
+            expect(pinned.routed.length).toBeGreaterThanOrEqual(3);
+            expect(new Set(pinned.routed.map(r => r.backend)).size).toBe(1);
+            // Without affinity the session's second request reaches another replica, which does not know it.
+            await expect(legacySession(spread.url)).rejects.toThrow(/404|[Ss]ession not found/);
+            expect(new Set(spread.routed.map(r => r.backend)).size).toBeGreaterThan(1);
+        } finally {
+            await pinned.close();
+            await spread.close();
+        }
     });
 });
