@@ -90,6 +90,9 @@ function joined(first: Snapshot, rest: Snapshot): Snapshot {
 
 /** Whether a snapshot of a range with the same start serves `range`: it reached as far, or it is the same unbounded ask. */
 function covers(s: Snapshot, range: RepositoryRange): boolean {
+    // One that stopped before listing anything is read again: kept, it would answer the same cursor with no
+    // progress for a minute (a loaded machine's slow catalog, or a first listing throttled beyond the retries).
+    if (s.stopped && s.names.length === 0) return false;
     const last = s.names[s.names.length - 1];
     if (range.through === undefined) return s.through === undefined;
     if (!s.stopped && (s.through === undefined || s.through >= range.through)) return true;
