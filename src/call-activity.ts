@@ -6,6 +6,7 @@
  * the deadline error, which says what was done. Outside a call nothing is recorded.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { isChangeRequest } from './request-kind.js';
 
 export interface CallActivity {
     /** The tool (or completion) this call runs for; prefixes its log lines. */
@@ -56,19 +57,13 @@ export function requestTarget(method: string, url: string): string {
     return `${method} ${u.host}${u.pathname}${keys.length ? `?${keys.join('&')}` : ''}`;
 }
 
-/** Token requests and the kubeconfig listing are POSTs that only read. */
-function changesSomething(method: string, url: string): boolean {
-    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return false;
-    return !(method === 'POST' && /\/oauth2\/(exchange|token)$|\/listClusterUserCredential$/i.test(new URL(url).pathname));
-}
-
 /** An attempt is about to be sent. */
 export function noteSending(method: string, url: string, attempt: number): void {
     const c = calls.getStore();
     if (!c) return;
     const target = requestTarget(method, url);
     c.current = `${target} (attempt ${attempt}): no answer yet`;
-    if (attempt === 1 && changesSomething(method, url)) c.changes.push(target);
+    if (attempt === 1 && isChangeRequest(method, url)) c.changes.push(target);
 }
 
 /** An attempt ended: with an HTTP status, or with an error (no answer). */

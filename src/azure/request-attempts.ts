@@ -4,6 +4,7 @@
  * than guessing from the status, and knows whether the request could have changed something.
  */
 import type { PipelineRequest } from '@azure/core-rest-pipeline';
+import { isChangeRequest, isRepeatableRequest } from '../request-kind.js';
 
 const attempts = new WeakMap<PipelineRequest, number>();
 
@@ -19,20 +20,12 @@ export function attemptsMade(request: PipelineRequest | undefined): number | und
     return request ? attempts.get(request) : undefined;
 }
 
-/**
- * Safe to send twice: reads, PUT and DELETE (idempotent by HTTP semantics, RFC 9110 §9.2.2), and the POSTs that
- * only read or mint tokens (the ACR token endpoints, AKS listClusterUserCredential). Any other POST or a PATCH may
- * apply a change twice, so it is never repeated automatically.
- */
+/** Safe to send twice (the rule is request-kind.ts'). */
 export function isRepeatable(request: Pick<PipelineRequest, 'method' | 'url'> | undefined): boolean {
-    if (!request) return false;
-    if (['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'].includes(request.method)) return true;
-    const path = new URL(request.url).pathname;
-    return /\/oauth2\/(exchange|token)$/.test(path) || /\/listClusterUserCredential$/i.test(path);
+    return request ? isRepeatableRequest(request.method, request.url) : false;
 }
 
-/** A request that asks for a change (not a read, not a token request): its failure may leave the change applied. */
+/** A request that asks for a change: its failure may leave the change applied. */
 export function isWrite(request: Pick<PipelineRequest, 'method' | 'url'> | undefined): boolean {
-    if (!request || ['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return false;
-    return !(request.method === 'POST' && isRepeatable(request));
+    return request ? isChangeRequest(request.method, request.url) : false;
 }
