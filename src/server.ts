@@ -3,9 +3,11 @@
  * protocol eras. Cheap by design: everything expensive lives in the AppContext built once per process.
  */
 import { McpServer } from '@modelcontextprotocol/server';
+import { LRUCache } from 'lru-cache';
 import type { AppContext } from './app-context.js';
 import { hasRole, OPERATE_ROLE, type Caller } from './auth/caller.js';
 import { registerPrompts } from './prompts/index.js';
+import type { PromptDeps } from './prompts/prompt-deps.js';
 import { registerKnowledgeResources } from './knowledge/register-resources.js';
 import { selectTools } from './tools/index.js';
 import type { ToolDefinition } from './tools/define-tool.js';
@@ -71,6 +73,36 @@ export function createServer(app: AppContext, caller?: Caller, only?: readonly F
     );
     if (!only || only.includes('tools')) registerTools(server, tools, app, withheld);
     if (!only || only.includes('resources')) registerKnowledgeResources(server, app.knowledge);
-    if (!only || only.includes('prompts')) registerPrompts(server, app, names);
+    if (!only || only.includes('prompts')) registerPrompts(server, promptDepsFor(app, caller), names);
     return server;
+}
+
+interface UserPromptDeps {
+    deps: PromptDeps;
+    /** The user's latest validated token: their Azure access exchanges it on their behalf. */
+    caller: Caller;
+}
+
+const promptDepsByUser = new WeakMap<AppContext, LRUCache<string, UserPromptDeps>>();
+
+/**
+ * With per-user Azure identity (--auth entra, on-behalf-of), prompt arguments complete from live data as the
+ * signed-in user, the way the tools act: otherwise completion would list, through the process's own identity,
+ * registries and clusters the user may not see (docs/team-server.md). One deps object per user (bounded like
+ * the per-user Azure access), so each prompt's schema is still built once per user rather than per request.
+ */
+function promptDepsFor(app: AppContext, caller: Caller | undefined): PromptDeps {
+    const azureFor = app.azureFor?.bind(app);
+    if (!caller || !azureFor) return app;
+    let users = promptDepsByUser.get(app);
+    if (!users) promptDepsByUser.set(app, (users = new LRUCache({ max: 500, ttl: 3_600_000, updateAgeOnGet: true })));
+    const key = caller.oid.toLowerCase();
+    let entry = users.get(key);
+    if (!entry) {
+        const fresh: UserPromptDeps = { caller, deps: { knowledge: app.knowledge, cloud: app.cloud, log: app.log, azure: () => azureFor(fresh.caller) } };
+        users.set(key, fresh);
+        entry = fresh;
+    }
+    entry.caller = caller;
+    return entry.deps;
 }

@@ -3,7 +3,8 @@
  * sandbox too): registries, repositories, tags inside an image reference, clusters and node pools, with the
  * arguments given before as context (a repository needs its registry), as the MCP reference servers do.
  *
- * Completion runs on every keystroke, so each list is fetched once and kept briefly per process, every
+ * Completion runs on every keystroke, so each list is fetched once and kept briefly per Azure access (the
+ * process's, or on the team server each signed-in user's: server.ts promptDepsFor), every
  * lookup has a short time limit, and a failure offers nothing rather than an error (the user is typing, not
  * asking). The SDK answers at most 100 values (the spec's limit) with `hasMore` beyond.
  */
@@ -30,7 +31,7 @@ interface Entry {
     values: Promise<string[]>;
 }
 
-/** One cache per Azure access (the process's, memoised by the app): per-connection servers share it. */
+/** One cache per Azure access (the process's, or one user's): per-connection servers of the same identity share it. */
 const caches = new WeakMap<AzureAccess, Map<string, Entry>>();
 
 async function cachedList(source: LiveSource, key: string, load: (azure: AzureAccess, signal: AbortSignal) => Promise<string[]>): Promise<string[]> {

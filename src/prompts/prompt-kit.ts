@@ -57,7 +57,8 @@ const argsSchemas = new WeakMap<PromptDeps, Map<string, unknown>>();
  * A prompt's argument schema, built once per PromptDeps (the process's AppContext) instead of on every
  * McpServer: in the 2026-07-28 era each HTTP request gets its own server, and building the zod objects
  * with their completers was most of that server's cost. The schema depends on the deps only (the cloud's
- * suffix in a description, completion through the process's Azure access), never on a caller.
+ * suffix in a description, completion through the deps' Azure access); the team server with per-user
+ * identity hands each signed-in user their own deps (server.ts), so completion never crosses users.
  */
 export function argsSchemaFor<T>(deps: PromptDeps, prompt: string, build: () => T): T {
     let forDeps = argsSchemas.get(deps);
