@@ -4,6 +4,7 @@
  * offered names only the server's own identity can see, and no user's list is served from another's cache.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpsRequest } from '../helpers/https.js';
 import { startTeamServer, type TeamServer } from '../helpers/team-server.js';
 import { teamWorld } from './team-world.js';
 
@@ -23,7 +24,7 @@ async function registriesOffered(user: string, era: 'modern' | 'legacy'): Promis
 
 describe('prompt completion as the signed-in user', () => {
     for (const [era, first, second] of [
-        ['modern', 'operator', 'nobody'],
+        ['modern', 'operator', 'auditor'],
         ['legacy', 'operator2', 'reader']
     ] as const) {
         it(`looks up with each user's own token and never serves one user's list to another (${era} era)`, async () => {
@@ -38,4 +39,29 @@ describe('prompt completion as the signed-in user', () => {
             expect(obo).toEqual(expect.arrayContaining([`${first}@contoso.example`, `${second}@contoso.example`]));
         });
     }
+
+    it('offers a user without an Azure read role nothing, even right after another user listed', async () => {
+        expect((await registriesOffered('operator', 'modern')).values).toContain('changeacr');
+        const nobody = await registriesOffered('nobody', 'modern');
+        expect(nobody.values).toEqual([]);
+        expect(nobody.callers).toEqual(new Set(['nobody@contoso.example']));
+    });
+});
+
+describe("the sandbox's ARM reads for a signed-in user", () => {
+    it('lists only what the user may read and refuses a GET of one registry with AuthorizationFailed', async () => {
+        const armToken = (user: string) => ts.sb.entra.userToken(user, { audience: 'https://management.azure.com' });
+        const get = async (user: string, path: string) =>
+            httpsRequest(`${ts.sb.armEndpoint}${path}?api-version=2025-04-01`, 'GET', { ca: ts.sb.caPem, headers: { authorization: `Bearer ${await armToken(user)}` } });
+        const sub = `/subscriptions/${ts.sb.subscriptionId}`;
+        const listed = await get('nobody', `${sub}/providers/Microsoft.ContainerRegistry/registries`);
+        expect(listed.status).toBe(200);
+        expect(JSON.parse(listed.text)).toEqual({ value: [] });
+        const one = await get('nobody', `${sub}/resourceGroups/rg-change/providers/Microsoft.ContainerRegistry/registries/changeacr`);
+        expect(one.status).toBe(403);
+        expect(JSON.parse(one.text).error).toMatchObject({ code: 'AuthorizationFailed', message: expect.stringContaining("'Microsoft.ContainerRegistry/registries/read'") });
+        // A Reader reads both.
+        expect(JSON.parse((await get('reader', `${sub}/providers/Microsoft.ContainerRegistry/registries`)).text).value.length).toBeGreaterThan(0);
+        expect((await get('reader', `${sub}/resourceGroups/rg-change/providers/Microsoft.ContainerRegistry/registries/changeacr`)).status).toBe(200);
+    });
 });

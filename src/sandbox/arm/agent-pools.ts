@@ -16,23 +16,13 @@ import { json } from '../http/types.js';
 import type { WorldAgentPool, WorldCluster } from '../world/schema.js';
 import { agentPoolSchema } from '../world/schema.js';
 import type { PoolOperation } from '../state.js';
-import { armError, list, ok, RG, resourceNotFound, route, SUB, type ArmContext, type ArmRoute } from './arm-common.js';
+import { armError, authorizationFailed, list, ok, RG, resourceNotFound, route, SUB, type ArmContext, type ArmRoute } from './arm-common.js';
 import { agentPoolJson, poolProperties } from './agent-pool-json.js';
 import { findCluster } from './managed-clusters.js';
 import { poolETag } from '../state.js';
 
 /** Roles whose actions include Microsoft.ContainerService/managedClusters/agentPools/write (Learn built-in roles). */
 const POOL_WRITERS: ReadonlySet<string> = new Set(['Owner', 'Contributor', 'Azure Kubernetes Service Contributor Role']);
-
-/** ARM's answer to a caller without the write action (its usual AuthorizationFailed shape). */
-function authorizationFailed(ctx: ArmContext, c: WorldCluster, pool: string): SandboxResponse {
-    const scope = `/subscriptions/${ctx.state.subscriptionId}/resourceGroups/${c.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${c.name}/agentPools/${pool}`;
-    return armError(
-        403,
-        'AuthorizationFailed',
-        `The client '${ctx.caller?.upn ?? 'sandbox-user'}' with object id '${ctx.caller?.oid ?? 'sandbox-user'}' does not have authorization to perform action 'Microsoft.ContainerService/managedClusters/agentPools/write' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`
-    );
-}
 
 /**
  * Optimistic concurrency as AKS documents it: If-Match must equal the pool's current eTag, If-None-Match "*"
@@ -186,7 +176,7 @@ export const agentPoolRoutes: ArmRoute[] = [
         if (!props) return error;
         // A signed-in user holds their own roles; any other caller the cluster's default ones.
         const roles: readonly string[] = ctx.caller ? ctx.caller.clusterRoles : f.c.callerRoles;
-        if (!roles.some(r => POOL_WRITERS.has(r))) return authorizationFailed(ctx, f.c, p.pool);
+        if (!roles.some(r => POOL_WRITERS.has(r))) return authorizationFailed(ctx, 'Microsoft.ContainerService/managedClusters/agentPools/write', `/subscriptions/${ctx.state.subscriptionId}/resourceGroups/${f.c.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${f.c.name}/agentPools/${p.pool}`);
         const pool = ctx.state.pool(f.c, p.pool);
         const refused = preconditionFailed(req, pool);
         if (refused) return refused;

@@ -47,6 +47,15 @@ export function armError(status: number, code: string, message: string, headers:
     return json(status, { error: { code, message } }, headers);
 }
 
+/** ARM's answer to a caller whose roles lack `action` at `scope` (its usual AuthorizationFailed shape). */
+export function authorizationFailed(ctx: ArmContext, action: string, scope: string): SandboxResponse {
+    return armError(
+        403,
+        'AuthorizationFailed',
+        `The client '${ctx.caller?.upn ?? 'sandbox-user'}' with object id '${ctx.caller?.oid ?? 'sandbox-user'}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`
+    );
+}
+
 /** `{name}` becomes a named group matching one path segment; the handler gets those names typed from the template. */
 export function route<T extends string>(method: string, template: T, handle: Handler<T>): ArmRoute {
     const body = template

@@ -7,6 +7,7 @@ import type { SandboxHandler, SandboxRequest, SandboxResponse } from '../http/ty
 import { agentPoolRoutes } from './agent-pools.js';
 import { armError, list, ok, type ArmContext, type ArmRoute } from './arm-common.js';
 import { managedClusterRoutes } from './managed-clusters.js';
+import { readDenied } from './read-access.js';
 import { registryRoutes } from './registries.js';
 import { resourceGroupRoutes } from './resource-groups.js';
 import { roleAssignmentRoutes } from './role-assignments.js';
@@ -61,6 +62,8 @@ export function createArmHandler(base: ArmContext): SandboxHandler {
             return armError(404, 'SubscriptionNotFound', `The subscription '${sub}' could not be found.`);
         }
         if (sub !== undefined && /^\/subscriptions\/[^/]+$/i.test(path) && req.method === 'GET') return ok(subscriptionJson(ctx));
+        const denied = readDenied(ctx, req, path);
+        if (denied) return denied;
         for (const r of ROUTES) {
             if (r.method !== req.method) continue;
             const m = r.re.exec(path);
