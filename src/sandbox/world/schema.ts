@@ -6,6 +6,7 @@
 import * as z from 'zod/v4';
 import { isConfidentialVmSize, parseVmSize } from '../../streaming/vm-size.js';
 import { CONVERSION_ERROR_CODES } from '../../streaming/image-rules.js';
+import { CLUSTER_NAME } from '../../azure/names.js';
 
 const isoDate = z.iso.datetime({ offset: true });
 
@@ -199,7 +200,7 @@ export const serviceAccountSchema = z.strictObject({
 
 export const clusterSchema = z
     .strictObject({
-        name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/, 'not a valid AKS cluster name'),
+        name: z.string().regex(CLUSTER_NAME, 'not a valid AKS cluster name'),
         resourceGroup: z.string().min(1),
         location: z.string().default('eastus'),
         kubernetesVersion: z.string().regex(/^\d+\.\d+(\.\d+)?$/, 'expected a version such as 1.30.5'),

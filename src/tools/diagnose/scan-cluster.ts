@@ -4,10 +4,9 @@
  * ranked by the startup time lost. "Which of my workloads don't stream, and what should I fix first?"
  */
 import * as z from 'zod/v4';
-import { assertResourceGroup } from '../../azure/names.js';
+import { assertClusterName, assertNamespace, assertResourceGroup } from '../../azure/names.js';
 import { clusterPosition, type ClusterImage } from '../../streaming/cluster-ranking.js';
 import { comparePositions, pageAfter } from '../../streaming/scan-ranking.js';
-import { ToolError } from '../../tool-error.js';
 import { defineTool, type ToolRuntime } from '../define-tool.js';
 import { clusterArg, cursorArg, formatBytes, MAX_ARG_LENGTH, resourceGroupArg } from '../shared.js';
 import { estimateSchema, verdictSchema } from '../streaming-schemas.js';
@@ -18,9 +17,6 @@ import { usableFix } from './usable-fix.js';
 
 /** Pods named per image at most; the count is always complete. */
 export const MAX_PODS_LISTED = 20;
-
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const CLUSTER = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/;
 
 const imageSchema = z.object({
     image: z.string(),
@@ -60,13 +56,9 @@ export const scanClusterTool = defineTool({
         nextCursor: z.string().nullable().describe('null on the last page')
     }),
     async handler(args, rt) {
-        if (!CLUSTER.test(args.cluster)) {
-            throw new ToolError('The cluster name is not valid', 'AKS cluster names are 1-63 letters, digits, "-" or "_", starting with a letter or digit', 'pass e.g. "aks-prod"', 'INVALID_INPUT');
-        }
+        assertClusterName(args.cluster);
         const resourceGroup = assertResourceGroup(args.resourceGroup);
-        if (args.namespace !== undefined && !NAMESPACE.test(args.namespace)) {
-            throw new ToolError('The namespace is not valid', 'Kubernetes namespaces are DNS labels: lowercase letters, digits and "-"', 'pass e.g. "default", or omit namespace for all', 'INVALID_INPUT');
-        }
+        if (args.namespace !== undefined) assertNamespace(args.namespace);
         const scope = `cluster:${(resourceGroup ?? '').toLowerCase()}/${args.cluster.toLowerCase()}/${args.namespace ?? ''}`;
         const after = decodeScanCursor(args.cursor, scope)?.position;
         const azure = await rt.azure();

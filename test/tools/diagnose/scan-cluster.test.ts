@@ -101,9 +101,9 @@ describe('streaming_scan_cluster', () => {
             expect(r.isError).toBe(true);
             expect(textOf(r)).toMatch(what);
         };
-        await bad({ cluster: 'no such cluster' }, /cluster name is not valid/);
+        await bad({ cluster: 'no such cluster' }, /Cluster name is not valid/);
         await bad({ cluster: 'aks-staging' }, /aks-staging/);
-        await bad({ cluster: 'aks-prod', namespace: 'Bad_NS' }, /namespace is not valid/);
+        await bad({ cluster: 'aks-prod', namespace: 'Bad_NS' }, /Namespace "Bad_NS" is not accepted/);
         const { out } = await scan(t, { cluster: 'aks-prod', limit: 1 });
         await bad({ cluster: 'aks-edge', cursor: out.nextCursor }, /cursor belongs to another scan/);
     });
