@@ -17,7 +17,7 @@ import { pullRecord, splitFieldPath } from '../../streaming/kubelet-events.js';
 import { podFromApi, type ApiEvent, type ApiNode, type ApiPod } from '../../streaming/pod-from-api.js';
 import { sameRepository } from '../../streaming/pod-rules.js';
 import { registryFindings } from '../../streaming/registry-rules.js';
-import { isToolError } from '../../tool-error.js';
+import { known, pullGrant, readFact } from './read-fact.js';
 import { SnapshotCache } from './snapshot-cache.js';
 
 /** Images inspected at once; each is a few registry calls, and the registry gate bounds them per registry. */
@@ -38,20 +38,6 @@ export interface ClusterScanRequest {
     namespace?: string;
 }
 
-const ABSENT = new Set(['REGISTRY_NOT_FOUND', 'IMAGE_NOT_FOUND', 'NOT_FOUND']);
-
-/** A read as a fact: its value, null when absent, unknown (with why) when it failed. Cancellation propagates. */
-async function read<T>(signal: AbortSignal, run: () => Promise<T>): Promise<Fact<T | null>> {
-    try {
-        return await run();
-    } catch (e) {
-        if (signal.aborted) throw e;
-        if (isToolError(e) && ABSENT.has(e.code)) return null;
-        return isToolError(e) ? unknownFact(`${e.what}: ${e.why}`, e.fix) : unknownFact(e instanceof Error ? e.message : String(e));
-    }
-}
-
-const known = <T>(f: Fact<T | null> | undefined): T | undefined => (f === undefined || f === null || isUnknown(f) ? undefined : f);
 
 const snapshots = new SnapshotCache<ClusterSnapshot>(CLUSTER_SNAPSHOT_TTL_MS);
 
@@ -68,11 +54,11 @@ interface PodEntry {
 async function readCluster(azure: AzureAccess, req: ClusterScanRequest, signal: AbortSignal, registeredTools: ReadonlySet<string>): Promise<ClusterSnapshot> {
     const o = { abortSignal: signal };
     const cluster = await azure.findCluster(req.cluster, { ...o, ...(req.resourceGroup ? { resourceGroup: req.resourceGroup } : {}) });
-    const [pools, kube] = await Promise.all([read(signal, () => azure.listAgentPools(cluster, o)), azure.kube(cluster, o)]);
+    const [pools, kube] = await Promise.all([readFact(signal, () => azure.listAgentPools(cluster, o)), azure.kube(cluster, o)]);
     const [pods, events, nodes] = await Promise.all([
         req.namespace ? kube.listPods(req.namespace, o) : kube.listAllPods(o),
-        read(signal, () => kube.listAllEvents(req.namespace, o)),
-        read(signal, () => kube.listNodes(o))
+        readFact(signal, () => kube.listAllEvents(req.namespace, o)),
+        readFact(signal, () => kube.listNodes(o))
     ]);
     const eventsOf = groupEvents((known(events) ?? []) as ApiEvent[] as (ApiEvent & { involvedObject?: { kind?: string; namespace?: string; name?: string } })[]);
     const nodeByName = new Map(((known(nodes) ?? []) as ApiNode[]).map(n => [n.metadata?.name ?? '', n]));
@@ -103,7 +89,7 @@ async function readCluster(azure: AzureAccess, req: ClusterScanRequest, signal: 
         let p = registries.get(ref.registry.toLowerCase());
         if (!p) {
             p = (async () => {
-                const reg = await read(signal, () => azure.findRegistry(ref.registry, o));
+                const reg = await readFact(signal, () => azure.findRegistry(ref.registry, o));
                 const r = known(reg);
                 if (!r) return { reg, grant: undefined };
                 const repos = [...new Set([...byImage.values()].filter(i => i.ref.registry.toLowerCase() === ref.registry.toLowerCase()).map(i => i.ref.repository))];
@@ -118,7 +104,7 @@ async function readCluster(azure: AzureAccess, req: ClusterScanRequest, signal: 
     const settingOf = (r: RegistryInfo, repo: string) => {
         const k = `${r.loginServer}/${repo}`;
         let p = settings.get(k);
-        if (!p) settings.set(k, (p = read(signal, () => azure.getRepositoryStreaming(r, repo, o))));
+        if (!p) settings.set(k, (p = readFact(signal, () => azure.getRepositoryStreaming(r, repo, o))));
         return p;
     };
 
@@ -130,7 +116,7 @@ async function readCluster(azure: AzureAccess, req: ClusterScanRequest, signal: 
         if (r && r.loginServer !== ref.loginServer) return undefined;
         const canStream = r ? registryFindings(r).length === 0 : false;
         const [inspection, repository] = r
-            ? await Promise.all([read(signal, () => azure.inspectImage(r, ref, { ...o, operations: canStream })), canStream ? settingOf(r, ref.repository) : Promise.resolve(undefined)])
+            ? await Promise.all([readFact(signal, () => azure.inspectImage(r, ref, { ...o, operations: canStream })), canStream ? settingOf(r, ref.repository) : Promise.resolve(undefined)])
             : [undefined, undefined];
         const base: DiagnosisFacts = {
             target: { text: ref.text, registry: ref.registry, loginServer: ref.loginServer, repository: ref.repository, ...(ref.tag ? { tag: ref.tag } : {}), ...(ref.digest ? { digest: ref.digest } : {}) },
@@ -169,12 +155,6 @@ function imageFacts(inspection: Fact<Awaited<ReturnType<AzureAccess['inspectImag
     };
 }
 
-async function pullGrant(azure: AzureAccess, c: ClusterInfo, reg: RegistryInfo, signal: AbortSignal): Promise<DiagnosisFacts['acrPull']> {
-    if (!c.kubeletObjectId) return unknownFact(`cluster ${c.name} reports no kubelet identity (identityProfile.kubeletidentity)`, 'check the pull role of the cluster\'s identity by hand');
-    const principalId = c.kubeletObjectId;
-    const g = await read(signal, () => azure.acrPull(principalId, reg, { abortSignal: signal }));
-    return g === null ? { granted: false, role: null, principalId } : isUnknown(g) ? g : { ...g, principalId };
-}
 
 /** Events by the pod they are about (`namespace/name`). */
 function groupEvents(events: readonly (ApiEvent & { involvedObject?: { kind?: string; namespace?: string; name?: string } })[]): Map<string, ApiEvent[]> {

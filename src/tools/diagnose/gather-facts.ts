@@ -11,7 +11,8 @@ import { isUnknown, unknownFact, type Fact, type PodFacts, type Unknown } from '
 import { parsePastedPod } from '../../streaming/pasted-pod.js';
 import { podFromApi } from '../../streaming/pod-from-api.js';
 import { registryFindings } from '../../streaming/registry-rules.js';
-import { isToolError, ToolError } from '../../tool-error.js';
+import { ToolError } from '../../tool-error.js';
+import { asUnknown, known, pullGrant, readFact } from './read-fact.js';
 
 export interface GatherRequest {
     ref: ImageRef;
@@ -22,27 +23,6 @@ export interface GatherRequest {
     pod?: string;
     podDescription?: string;
 }
-
-/** Codes that mean "this does not exist" (the fact is known: it is absent). */
-const ABSENT = new Set(['REGISTRY_NOT_FOUND', 'IMAGE_NOT_FOUND', 'CLUSTER_NOT_FOUND', 'NOT_FOUND']);
-
-function asUnknown(e: unknown): Unknown {
-    if (isToolError(e)) return unknownFact(`${e.what}: ${e.why}`, e.fix);
-    return unknownFact(e instanceof Error ? e.message : String(e));
-}
-
-/** A read as a fact: its value, null when absent, Unknown when it failed. Cancellation still propagates. */
-async function fact<T>(signal: AbortSignal, read: () => Promise<T>): Promise<Fact<T | null>> {
-    try {
-        return await read();
-    } catch (e) {
-        if (signal.aborted) throw e;
-        if (isToolError(e) && ABSENT.has(e.code)) return null;
-        return asUnknown(e);
-    }
-}
-
-const known = <T>(f: Fact<T | null> | undefined): T | undefined => (f === undefined || f === null || isUnknown(f) ? undefined : f);
 
 export async function gatherFacts(azure: AzureAccess, req: GatherRequest, signal: AbortSignal): Promise<DiagnosisFacts> {
     const o = { abortSignal: signal };
@@ -58,7 +38,7 @@ export async function gatherFacts(azure: AzureAccess, req: GatherRequest, signal
     }
 
     if (req.cluster && (req.pod || pasted?.name)) azure.preloadKubernetes();
-    const registry = fact(signal, () => azure.findRegistry(ref.registry, o));
+    const registry = readFact(signal, () => azure.findRegistry(ref.registry, o));
     const registrySide = (async () => {
         const reg = await registry;
         const r = known(reg);
@@ -70,8 +50,8 @@ export async function gatherFacts(azure: AzureAccess, req: GatherRequest, signal
         const canStream = registryFindings(r).length === 0;
         const [inspection, repository] = await Promise.all([
             // Only a failure's details matter here (its code); other statuses need no operation read.
-            fact(signal, () => azure.inspectImage(r, ref, { ...o, operations: canStream, operationDetailsFor: ['Failed'] })),
-            canStream ? fact(signal, () => azure.getRepositoryStreaming(r, ref.repository, o)) : Promise.resolve(undefined)
+            readFact(signal, () => azure.inspectImage(r, ref, { ...o, operations: canStream, operationDetailsFor: ['Failed'] })),
+            canStream ? readFact(signal, () => azure.getRepositoryStreaming(r, ref.repository, o)) : Promise.resolve(undefined)
         ]);
         if (inspection === null || isUnknown(inspection)) return { image: inspection, conversion: isUnknown(inspection) ? inspection : undefined, repository: repository ?? undefined };
         const m = inspection.manifest;
@@ -105,15 +85,15 @@ const podLabel = (ns: string | undefined, name: string | undefined) => (name ? `
 
 async function gatherCluster(azure: AzureAccess, req: GatherRequest, registry: Promise<Fact<RegistryInfo | null>>, pasted: PodFacts | undefined, signal: AbortSignal): Promise<ClusterFactsPart> {
     const o = { abortSignal: signal };
-    const cluster = await fact(signal, () => azure.findCluster(req.cluster!, { ...o, resourceGroup: req.resourceGroup }));
+    const cluster = await readFact(signal, () => azure.findCluster(req.cluster!, { ...o, resourceGroup: req.resourceGroup }));
     const c = known(cluster);
     const clusterFacts = c ? { name: c.name, resourceGroup: c.resourceGroup, kubernetesVersion: c.kubernetesVersion } : (cluster as null | Unknown);
     if (!c) return { cluster: clusterFacts, ...pastedOnly(pasted) };
     const podName = req.pod ?? pasted?.name;
     const namespace = req.namespace ?? pasted?.namespace ?? 'default';
     const [nodePools, acrPull, pod] = await Promise.all([
-        fact(signal, () => azure.listAgentPools(c, o)),
-        pullGrant(azure, c, registry, signal),
+        readFact(signal, () => azure.listAgentPools(c, o)),
+        pullGrantOf(azure, c, registry, signal),
         podName ? readPod(azure, c, namespace, podName, pasted, signal) : Promise.resolve(pasted)
     ]);
     return {
@@ -124,13 +104,9 @@ async function gatherCluster(azure: AzureAccess, req: GatherRequest, registry: P
     };
 }
 
-async function pullGrant(azure: AzureAccess, c: ClusterInfo, registry: Promise<Fact<RegistryInfo | null>>, signal: AbortSignal): Promise<DiagnosisFacts['acrPull']> {
+async function pullGrantOf(azure: AzureAccess, c: ClusterInfo, registry: Promise<Fact<RegistryInfo | null>>, signal: AbortSignal): Promise<DiagnosisFacts['acrPull']> {
     const reg = known(await registry);
-    if (!reg) return undefined;
-    if (!c.kubeletObjectId) return unknownFact(`cluster ${c.name} reports no kubelet identity (identityProfile.kubeletidentity)`, 'clusters with a service principal instead of a managed identity: check its AcrPull role by hand');
-    const principalId = c.kubeletObjectId;
-    const g = await fact(signal, () => azure.acrPull(principalId, reg, { abortSignal: signal }));
-    return g === null ? { granted: false, role: null, principalId } : isUnknown(g) ? g : { ...g, principalId };
+    return reg ? pullGrant(azure, c, reg, signal) : undefined;
 }
 
 /**
@@ -146,14 +122,14 @@ async function readPod(azure: AzureAccess, c: ClusterInfo, namespace: string, na
         if (signal.aborted) throw e;
         return pasted ?? asUnknown(e);
     }
-    const pod = await fact(signal, () => kube.getPod(namespace, name, o));
+    const pod = await readFact(signal, () => kube.getPod(namespace, name, o));
     if (pod === null) return pasted ?? null;
     if (isUnknown(pod)) return pasted ?? pod;
     const sa = pod.spec?.serviceAccountName;
     const [events, node, account] = await Promise.all([
-        fact(signal, () => kube.listEvents(namespace, name, o)),
-        pod.spec?.nodeName ? fact(signal, () => kube.getNode(pod.spec!.nodeName!, o)) : Promise.resolve(null),
-        sa ? fact(signal, () => kube.getServiceAccount(namespace, sa, o)) : Promise.resolve(null)
+        readFact(signal, () => kube.listEvents(namespace, name, o)),
+        pod.spec?.nodeName ? readFact(signal, () => kube.getNode(pod.spec!.nodeName!, o)) : Promise.resolve(null),
+        sa ? readFact(signal, () => kube.getServiceAccount(namespace, sa, o)) : Promise.resolve(null)
     ]);
     // Events expire (an hour by default): pasted ones still count when the API no longer has them.
     const apiEvents = known(events) ?? [];
