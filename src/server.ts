@@ -6,6 +6,7 @@ import { McpServer } from '@modelcontextprotocol/server';
 import { LRUCache } from 'lru-cache';
 import type { AppContext } from './app-context.js';
 import { hasRole, OPERATE_ROLE, type Caller } from './auth/caller.js';
+import { MAX_USERS, USER_IDLE_MS } from './auth/per-user-azure.js';
 import { registerPrompts } from './prompts/index.js';
 import type { PromptDeps } from './prompts/prompt-deps.js';
 import { registerKnowledgeResources } from './knowledge/register-resources.js';
@@ -95,7 +96,7 @@ function promptDepsFor(app: AppContext, caller: Caller | undefined): PromptDeps 
     const azureFor = app.azureFor?.bind(app);
     if (!caller || !azureFor) return app;
     let users = promptDepsByUser.get(app);
-    if (!users) promptDepsByUser.set(app, (users = new LRUCache({ max: 500, ttl: 3_600_000, updateAgeOnGet: true })));
+    if (!users) promptDepsByUser.set(app, (users = new LRUCache({ max: MAX_USERS, ttl: USER_IDLE_MS, updateAgeOnGet: true })));
     const key = caller.oid.toLowerCase();
     let entry = users.get(key);
     if (!entry) {

@@ -18,6 +18,11 @@ import type { Caller } from './caller.js';
 /** How the app registration authenticates to Entra in the on-behalf-of grant. */
 export type ClientProof = { getAssertion: () => Promise<string> } | { certificatePath: string };
 
+/** Users held at once by default; the least recently used goes first. */
+export const MAX_USERS = 500;
+/** A user idle this long is dropped by default: about an access token's life. */
+export const USER_IDLE_MS = 3_600_000;
+
 export interface PerUserAzureOptions {
     authorityHost: string;
     tenantId: string;
@@ -27,9 +32,9 @@ export interface PerUserAzureOptions {
     makeAccess(credential: TokenCredential): Promise<AzureAccess>;
     /** Extra CA for the authority (a private one). */
     caPem?: string;
-    /** Bound on users held at once (default 500); the least recently used goes first. */
+    /** Bound on users held at once (default MAX_USERS). */
     maxUsers?: number;
-    /** A user idle this long is dropped (default 1 h, about an access token's life). */
+    /** A user idle this long is dropped (default USER_IDLE_MS). */
     idleMs?: number;
 }
 
@@ -54,7 +59,7 @@ export function clientProofFrom(env: NodeJS.ProcessEnv, certificatePath: string 
 }
 
 export function perUserAzure(o: PerUserAzureOptions): { forCaller(caller: Caller): Promise<AzureAccess>; size(): number } {
-    const users = new LRUCache<string, UserEntry>({ max: o.maxUsers ?? 500, ttl: o.idleMs ?? 3_600_000, updateAgeOnGet: true });
+    const users = new LRUCache<string, UserEntry>({ max: o.maxUsers ?? MAX_USERS, ttl: o.idleMs ?? USER_IDLE_MS, updateAgeOnGet: true });
     const agent = o.caPem ? new Agent({ ca: o.caPem, keepAlive: true }) : undefined;
 
     /** One OnBehalfOfCredential per assertion: MSAL caches its tokens per assertion, and a new user token is a new assertion. */
